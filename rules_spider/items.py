@@ -1,0 +1,116 @@
+"""Items that flow through the crawl: pages in, rules out. Fields only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "list", "code", "admonition", "table"]
+RuleCategory = Literal[
+    "best_practice",
+    "anti_pattern",
+    "api_usage",
+    "deprecation",
+    "configuration",
+    "testing",
+    "performance",
+    "security",
+]
+RULE_CATEGORIES: tuple[str, ...] = (
+    "best_practice",
+    "anti_pattern",
+    "api_usage",
+    "deprecation",
+    "configuration",
+    "testing",
+    "performance",
+    "security",
+)
+
+
+@dataclass(slots=True)
+class Block:
+    """One piece of a section's body, in document order.
+
+    ``text`` is the block's plain text (for lists: items joined by newlines;
+    for code: the code verbatim). ``admonition`` is the normalised kind of an
+    admonition block (``warning``, ``note``, ``deprecated``, ``tip``, ``danger``,
+    ``important``, ``caution``, ``seealso``, ``info``); ``language`` is a code
+    block's language when the page states it.
+    """
+
+    kind: BlockKind
+    text: str
+    language: str | None = None
+    admonition: str | None = None
+    items: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Section:
+    """A heading and the blocks under it up to the next heading.
+
+    ``path`` is the heading hierarchy from the page's top heading down to this
+    one, e.g. ``["Tutorial", "Dependencies", "Sub-dependencies"]``.
+    """
+
+    heading: str
+    level: int
+    path: list[str]
+    blocks: list[Block] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class DocPage:
+    """A documentation page: filled by the spider, structured by extraction.
+
+    ``html`` is the raw markup; the extraction pipeline fills ``title``,
+    ``sections`` and ``text`` (the page's extracted plain text, which every
+    rule's evidence must be quoted from) and then empties ``html``.
+    """
+
+    url: str
+    source_name: str
+    technology: str
+    framework: str | None = None
+    source_priority: int = 3
+    depth: int = 0
+    html: str = ""
+    title: str = ""
+    sections: list[Section] = field(default_factory=list)
+    text: str = ""
+    content_hash: str = ""
+    language: str | None = None
+    rendered: bool = False
+
+
+@dataclass(slots=True)
+class Rule:
+    """One piece of guidance drawn from a page.
+
+    ``id`` is stable across runs: a hash of the page URL and the evidence
+    (never of the wording of ``body``). ``evidence`` is a verbatim quote of
+    the page's extracted text; ``urls`` lists every page that gave the same
+    guidance once near-duplicates are merged (``url`` is the first).
+    """
+
+    id: str
+    title: str
+    body: str
+    technology: str
+    framework: str | None
+    source_name: str
+    url: str
+    evidence: str
+    category: RuleCategory = "best_practice"
+    example: str | None = None
+    example_language: str | None = None
+    section: list[str] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)
+    source_priority: int = 3
+    generator: str = "extractive"
+    heuristic_score: float | None = None
+    quality_score: float | None = None
+    quality_model: str | None = None
+    cluster: int | None = None

@@ -1,0 +1,120 @@
+"""Scrapy settings for rules-spider, and every RULES_* default.
+
+Scrapy's own settings come first; the project's RULES_* settings follow,
+grouped by the stage that reads them. Override any of them with
+``-s NAME=value`` or in a ``custom_settings`` block.
+"""
+
+BOT_NAME = "rules_spider"
+SPIDER_MODULES = ["rules_spider.spiders"]
+NEWSPIDER_MODULE = "rules_spider.spiders"
+COMMANDS_MODULE = "rules_spider.commands"
+
+# --- Politeness -------------------------------------------------------------
+# Identify ourselves; documentation hosts see who is crawling them.
+USER_AGENT = "rules-spider/0.1 (+https://github.com/rules-spider/rules-spider)"
+ROBOTSTXT_OBEY = True
+# RULES_MAX_CONCURRENT is mapped onto CONCURRENT_REQUESTS (whole crawl) and
+# CONCURRENT_REQUESTS_PER_DOMAIN (at most RULES_MAX_CONCURRENT_PER_DOMAIN) by
+# rules_spider.addon.RulesAddon; set those Scrapy settings directly to override.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+# Average parallel requests per documentation host once AutoThrottle settles.
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0
+DOWNLOAD_TIMEOUT = 30
+# Documentation pages are small; anything bigger is not a page worth parsing.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# Crawl breadth-first within a source so max_pages keeps the shallowest pages.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+# HTTP cache: off by default; RULES_HTTP_CACHE=1 (or HTTPCACHE_ENABLED) turns it on.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 0
+HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.DummyPolicy"
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+ADDONS = {"rules_spider.addon.RulesAddon": 0}
+
+ITEM_PIPELINES = {
+    "rules_spider.pipelines.extraction.ContentExtractionPipeline": 100,
+    "rules_spider.pipelines.patterns.PatternExtractionPipeline": 200,
+    "rules_spider.pipelines.generation.RuleGenerationPipeline": 300,
+    "rules_spider.pipelines.quality.QualityPipeline": 400,
+    "rules_spider.pipelines.rules_store.RulesStorePipeline": 500,
+}
+
+EXTENSIONS = {
+    "rules_spider.extensions.source_accounting.SourceAccounting": 100,
+    "rules_spider.extensions.progress.ProgressLog": 110,
+    "rules_spider.extensions.build_outputs.BuildOutputsOnClose": 500,
+}
+
+# --- Crawl scope (RULES_*) -------------------------------------------------
+# Catalogs are looked up by name here when -a catalog= is not a path.
+RULES_CATALOG_DIRS: list[str] = []
+RULES_MAX_PAGES_PER_SOURCE = 200
+RULES_MAX_DEPTH = 6
+RULES_MAX_CONCURRENT = 16
+RULES_MAX_CONCURRENT_PER_DOMAIN = 4
+RULES_HTTP_CACHE = False
+# scrapy-playwright, used only when a selected source has render: js.
+RULES_CHROMIUM_PATH = "/usr/bin/chromium"
+RULES_PLAYWRIGHT_WAIT_SELECTOR = ""
+RULES_PLAYWRIGHT_TIMEOUT_MS = 20000
+
+# --- Extraction ------------------------------------------------------------
+# Pages whose extracted text is shorter than this carry nothing to learn from.
+RULES_MIN_PAGE_CHARS = 80
+
+# --- Generation ------------------------------------------------------------
+RULES_GENERATOR = "extractive"  # extractive | bedrock | transformers | openai
+RULES_GENERATOR_CONFIG: dict = {}
+RULES_LLM_CACHE_DIR = ""  # default: <RULES_STATE_DIR>/llm_cache
+RULES_LLM_MAX_CONCURRENT = 4
+RULES_MAX_RULES_PER_PAGE = 25
+
+# --- Quality ---------------------------------------------------------------
+RULES_QUALITY_THRESHOLD = 0.6
+# Use the learned quality model from RULES_STATE_DIR when one is saved there.
+RULES_USE_LEARNED_MODEL = True
+
+# --- Output ----------------------------------------------------------------
+RULES_OUTPUT_DIR = "output"
+RULES_STATE_DIR = ""  # default: <RULES_OUTPUT_DIR>/state
+RULES_FORMATS = ["cursor", "windsurf"]
+RULES_WRITERS = {
+    "cursor": "rules_spider.writers.cursor.CursorWriter",
+    "windsurf": "rules_spider.writers.windsurf.WindsurfWriter",
+    "agents": "rules_spider.writers.agents.AgentsWriter",
+    "claude": "rules_spider.writers.claude.ClaudeWriter",
+    "copilot": "rules_spider.writers.copilot.CopilotWriter",
+    "cline": "rules_spider.writers.cline.ClineWriter",
+    "llms_txt": "rules_spider.writers.llms_txt.LlmsTxtWriter",
+}
+RULES_MAX_CLUSTERS = 8
+RULES_CLUSTER_RANDOM_STATE = 42
+RULES_BUILD_ON_CLOSE = True
+RULES_REPORT = True
+
+# --- Progress --------------------------------------------------------------
+RULES_PROGRESS_INTERVAL = 30.0
+
+# --- Distributed -----------------------------------------------------------
+# A redis:// URL switches scheduler and dupefilter to scrapy-redis.
+RULES_REDIS_URL = ""
