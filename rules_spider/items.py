@@ -82,6 +82,10 @@ class DocPage:
     content_hash: str = ""
     language: str | None = None
     rendered: bool = False
+    # Filled by the pattern-extraction pipeline (rules_spider.analysis.patterns.PagePatterns).
+    patterns: object | None = None
+    # Filled by the generation pipeline, scored and filtered by the quality pipeline.
+    rules: list[Rule] = field(default_factory=list)
 
 
 @dataclass(slots=True)

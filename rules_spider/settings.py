@@ -60,7 +60,6 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
-    "rules_spider.extensions.source_accounting.SourceAccounting": 100,
     "rules_spider.extensions.progress.ProgressLog": 110,
     "rules_spider.extensions.build_outputs.BuildOutputsOnClose": 500,
 }

@@ -1,0 +1,79 @@
+"""Per-source accounting: pages, drops and errors by reason, and sources that failed entirely.
+
+Everything is counted in Scrapy stats under ``source/<name>/...`` (and ``pages/...``
+for the whole crawl) so it shows in the crawl's final stats and feeds
+``batch_results.json``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.statscollectors import StatsCollector
+from twisted.internet import error as net_error
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def failure_reason(failure: Failure) -> str:
+    """A short, stable reason for a failed request, usable in a stats key."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        return f"http_{exc.response.status}"
+    if isinstance(exc, net_error.DNSLookupError):
+        return "dns"
+    if isinstance(exc, (net_error.TimeoutError, net_error.TCPTimedOutError)):
+        return "timeout"
+    if isinstance(exc, net_error.ConnectionRefusedError):
+        return "connection_refused"
+    if isinstance(exc, (ResponseNeverReceived, ResponseFailed, net_error.ConnectionLost, net_error.ConnectionDone)):
+        return "connection_lost"
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc).lower()
+        if "robots.txt" in text:
+            return "robots_disallowed"
+        if "max" in text and "size" in text:
+            return "too_large"
+        return "ignored"
+    return _CAMEL.sub("_", type(exc).__name__).lower()
+
+
+class SourceBook:
+    """Counts what happened to each source of a crawl."""
+
+    def __init__(self, stats: StatsCollector, source_names: list[str]):
+        self.stats = stats
+        self.source_names = list(source_names)
+        self.failed: dict[str, str] = {}
+
+    def count(self, source: str, key: str, n: int = 1) -> None:
+        self.stats.inc_value(f"source/{source}/{key}", n)
+        self.stats.inc_value(f"pages/{key}", n)
+
+    def page_fetched(self, source: str) -> None:
+        self.stats.inc_value(f"source/{source}/pages")
+        self.stats.inc_value("pages/crawled")
+
+    def fail(self, source: str, reason: str) -> None:
+        if source not in self.failed:
+            self.failed[source] = reason
+            self.stats.set_value(f"source/{source}/failed", reason)
+            self.stats.inc_value("sources/failed")
+
+    def pages(self, source: str) -> int:
+        return int(self.stats.get_value(f"source/{source}/pages", 0))
+
+    def summary(self) -> dict[str, dict[str, object]]:
+        """Per-source figures: pages, rules, failure and every counted reason."""
+        all_stats = self.stats.get_stats()
+        result: dict[str, dict[str, object]] = {}
+        for name in self.source_names:
+            prefix = f"source/{name}/"
+            figures: dict[str, object] = {k[len(prefix):]: v for k, v in all_stats.items() if k.startswith(prefix)}
+            figures.setdefault("pages", 0)
+            result[name] = figures
+        return result

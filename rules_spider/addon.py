@@ -1,0 +1,48 @@
+"""Maps the project's RULES_* settings onto Scrapy's own, once, before the crawl starts."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+REDIS_SCHEDULER = "scrapy_redis.scheduler.Scheduler"
+REDIS_DUPEFILTER = "scrapy_redis.dupefilter.RFPDupeFilter"
+
+
+class RulesAddon:
+    """Scrapy add-on: concurrency, HTTP cache and scrapy-redis switches.
+
+    Values are set at ``addon`` priority, so a Scrapy setting given in the
+    project settings or on the command line still wins over the mapping.
+    """
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        max_concurrent = settings.getint("RULES_MAX_CONCURRENT")
+        if max_concurrent < 1:
+            raise ValueError(f"RULES_MAX_CONCURRENT must be >= 1, got {max_concurrent}")
+        per_domain = min(max_concurrent, settings.getint("RULES_MAX_CONCURRENT_PER_DOMAIN"))
+        settings.set("CONCURRENT_REQUESTS", max_concurrent, priority="addon")
+        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", per_domain, priority="addon")
+        # Thread pool for blocking work (LLM calls, clustering) sized to what may run at once.
+        threads = max(10, settings.getint("RULES_LLM_MAX_CONCURRENT") + 4)
+        settings.set("REACTOR_THREADPOOL_MAXSIZE", threads, priority="addon")
+        if settings.getbool("RULES_HTTP_CACHE"):
+            settings.set("HTTPCACHE_ENABLED", True, priority="addon")
+        redis_url = settings.get("RULES_REDIS_URL")
+        if redis_url:
+            self._use_redis(settings, redis_url)
+
+    @staticmethod
+    def _use_redis(settings: BaseSettings, redis_url: str) -> None:
+        try:
+            import scrapy_redis  # noqa: F401
+        except ImportError:
+            raise ValueError("RULES_REDIS_URL is set but scrapy-redis is not installed (pip install rules-spider[distributed])") from None
+        settings.set("SCHEDULER", REDIS_SCHEDULER, priority="addon")
+        settings.set("DUPEFILTER_CLASS", REDIS_DUPEFILTER, priority="addon")
+        settings.set("REDIS_URL", redis_url, priority="addon")
+        settings.set("SCHEDULER_PERSIST", True, priority="addon")
+        logger.info("Distributed crawl: scheduler and dupefilter in redis at %s", redis_url)

@@ -1,0 +1,121 @@
+"""What a sentence is about: the API, option, command or file it names.
+
+Extraction may or may not keep inline code in backticks, so besides
+backtick spans we recognise identifiers by their shape: calls
+(``Client.close()``), dotted names, ``--flags``, ``snake_case`` keys,
+``CamelCase``/``mixedCase`` names, ``UPPER_CASE`` settings, file names,
+``<Tags>`` and versions. Names the page's own code defines or uses
+(``known``) count too, so a plain ``Client`` is a subject on a page whose
+examples call ``Client(...)``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+# Ordered by how sure the shape is to name code; earlier kinds win.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("code", re.compile(r"`([^`\n]{1,80})`")),
+    (
+        "call",
+        re.compile(
+            r"(?<![\w.@/-])((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:<[\w, ]*>)?\((?:[^()\n]|\([^()\n]*\)){0,60}\))"
+        ),
+    ),
+    ("flag", re.compile(r"(?<![\w-])(--[a-z0-9][\w-]*(?:=[\w./:-]+)?)")),
+    ("tag", re.compile(r"(</?[A-Za-z][\w.-]*(?:\s[^<>]{0,40})?/?>)")),
+    ("file", re.compile(r"(?<![\w/.-])((?:[\w-]+/)*\.?[\w-]+\.(?:py|pyi|toml|ya?ml|json|ini|cfg|conf|env|lock|txt|md|mdx|rst|js|mjs|cjs|jsx|ts|tsx|go|rs|rb|java|kt|cs|php|html|css|scss|sh|sql|xml|gradle|proto|dockerfile))(?![\w])", re.I)),
+    ("dotted", re.compile(r"(?<![\w.@/-])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)(?![\w(])")),
+    ("dotenv", re.compile(r"(?<![\w.])(\.(?:env|gitignore|npmrc|pypirc|editorconfig|dockerignore)(?:\.\w+)?)\b")),
+    ("constant", re.compile(r"(?<![\w.$])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")),
+    ("snake", re.compile(r"(?<![\w.$-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+=?)(?![\w(])")),
+    ("camel", re.compile(r"(?<![\w.$])([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*|[a-z]+(?:[A-Z][a-z0-9]*)+)\b")),
+    ("version", re.compile(r"(?<![\w.])((?:v|version\s+|python\s*|node(?:\.js)?\s*)?\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?\+?)(?![\w.])", re.I)),
+)
+
+# Dotted shapes that are prose, not code.
+_NOT_DOTTED = frozenset({"e.g", "i.e", "etc", "a.k.a", "u.s", "vs", "et.al", "ph.d"})
+# Camel-looking words that are product or company names in prose.
+_NOT_CAMEL = frozenset(
+    {"JavaScript", "TypeScript", "GitHub", "GitLab", "PyPI", "MacOS", "iOS", "macOS", "YouTube", "LinkedIn",
+     "PowerShell", "PostgreSQL", "MySQL", "MongoDB", "OAuth", "WebSocket", "WebSockets", "DevOps", "OpenAPI",
+     "iPhone", "iPad", "NumPy", "SciPy", "PyTorch", "TensorFlow", "FastAPI", "GraphQL", "NoSQL", "JSON",
+     "eBay", "IntelliJ", "VSCode", "WordPress", "DevTools", "StackOverflow", "HuggingFace", "OpenAI", "SQLite",
+     "ChatGPT", "JetBrains", "CamelCase", "PascalCase", "LaTeX", "README", "macOS", "tvOS", "watchOS"}
+)
+_NOT_CALL_NAMES = frozenset({"e.g", "i.e", "etc", "see", "and", "or", "if", "for", "the", "a", "an", "in", "to", "of", "is", "on"})
+_IDENT = re.compile(r"[A-Za-z_$][\w$]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """An identifier found in a sentence, with the shape that recognised it."""
+
+    text: str
+    kind: str
+    start: int
+
+    @property
+    def is_code(self) -> bool:
+        """True for anything but a bare version number."""
+        return self.kind != "version"
+
+
+def _accept(kind: str, text: str) -> bool:
+    if kind == "dotted":
+        lowered = text.lower()
+        if lowered in _NOT_DOTTED or any(part == "" for part in lowered.split(".")):
+            return False
+        # "Node.js" and friends are names, a domain is a host: both still name something specific.
+        return not text.replace(".", "").isdigit()
+    if kind == "call":
+        name = text.split("(", 1)[0].lower()
+        return name not in _NOT_CALL_NAMES and not name.endswith(("e.g", "i.e"))
+    if kind == "camel":
+        return text not in _NOT_CAMEL
+    if kind == "snake":
+        return len(text) > 3
+    if kind == "code":
+        return bool(text.strip())
+    return True
+
+
+def find_subjects(sentence: str, known: Iterable[str] = ()) -> list[Subject]:
+    """Identifiers in ``sentence`` in order of confidence, then position; no overlaps."""
+    found: list[Subject] = []
+    taken: list[tuple[int, int]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in taken)
+
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(sentence):
+            text = match.group(1).strip().rstrip("=")
+            start, end = match.span(1)
+            if not _accept(kind, text) or not free(start, end):
+                continue
+            taken.append((start, end))
+            found.append(Subject(text, kind, start))
+    known_names = sorted({name for name in known if len(name) > 2 and _IDENT.fullmatch(name)}, key=len, reverse=True)
+    for name in known_names:
+        for match in re.finditer(rf"(?<![\w.$]){re.escape(name)}(?![\w$])", sentence):
+            if free(*match.span()):
+                taken.append(match.span())
+                found.append(Subject(name, "known", match.start()))
+    # Backtick spans are explicit; otherwise the first identifier mentioned is
+    # what the sentence is about ("Use X instead of Y" is about X); versions last.
+    tier = {"code": 0, "version": 2}
+    found.sort(key=lambda s: (tier.get(s.kind, 1), s.start))
+    return found
+
+
+def primary_subject(sentence: str, known: Iterable[str] = ()) -> Subject | None:
+    """The identifier the sentence is most likely about, if it names one."""
+    subjects = [s for s in find_subjects(sentence, known) if s.is_code]
+    return subjects[0] if subjects else None
+
+
+def strip_backticks(text: str) -> str:
+    return text[1:-1] if len(text) > 1 and text[0] == text[-1] == "`" else text

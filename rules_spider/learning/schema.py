@@ -1,0 +1,48 @@
+"""SQLite schema of the feedback store, versioned with ``PRAGMA user_version``.
+
+Each entry of :data:`MIGRATIONS` takes the database from version ``i`` to
+``i + 1``; append a new entry (never edit an old one) to change the schema.
+"""
+
+from __future__ import annotations
+
+SCHEMA_V1 = """
+CREATE TABLE signals (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id TEXT NOT NULL,
+    signal_type TEXT NOT NULL,
+    value REAL NOT NULL CHECK (value >= 0.0 AND value <= 1.0),
+    context TEXT NOT NULL DEFAULT '{}'
+        CHECK (json_valid(context) AND json_type(context) = 'object'),
+    source TEXT NOT NULL,
+    ts REAL NOT NULL  -- seconds since the epoch, UTC
+);
+CREATE INDEX signals_rule_ts ON signals (rule_id, ts);
+CREATE INDEX signals_ts ON signals (ts);
+
+CREATE TABLE rules (
+    id TEXT PRIMARY KEY,
+    technology TEXT NOT NULL,
+    framework TEXT,
+    category TEXT NOT NULL,
+    title TEXT NOT NULL,
+    body TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    has_example INTEGER NOT NULL CHECK (has_example IN (0, 1)),
+    source_priority INTEGER NOT NULL,
+    heuristic_score REAL,
+    url TEXT NOT NULL,
+    first_seen REAL NOT NULL,
+    last_seen REAL NOT NULL
+);
+CREATE INDEX rules_technology ON rules (technology);
+
+CREATE TABLE state (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL CHECK (json_valid(value)),
+    updated_at REAL NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

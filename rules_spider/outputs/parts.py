@@ -1,0 +1,32 @@
+"""Part files: where each crawl process streams its rules before they are merged into rules.jsonl."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+PARTS_DIR = ".parts"
+
+
+def run_parts_path(catalog_dir: Path, run_id: str) -> Path:
+    return catalog_dir / PARTS_DIR / f"{run_id}.jsonl"
+
+
+def run_stats_path(catalog_dir: Path, run_id: str) -> Path:
+    return catalog_dir / PARTS_DIR / f"{run_id}.stats.json"
+
+
+def part_files(catalog_dir: Path) -> list[Path]:
+    return sorted((catalog_dir / PARTS_DIR).glob("*.jsonl"))
+
+
+def iter_rule_dicts(paths: list[Path]) -> Iterator[dict]:
+    """Rules of the given JSONL files in order; a torn last line (killed writer) is skipped."""
+    for path in paths:
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                if not line.endswith("\n"):
+                    break
+                if line.strip():
+                    yield json.loads(line)

@@ -1,0 +1,48 @@
+"""Pipeline: raw page HTML -> structured DocPage (title, sections, text); drops empty and duplicate pages."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+
+from rules_spider.extraction import extract_page
+from rules_spider.ids import content_hash
+from rules_spider.items import DocPage
+
+logger = logging.getLogger(__name__)
+
+
+class ContentExtractionPipeline:
+    def __init__(self, crawler: Crawler):
+        self.stats = crawler.stats
+        self.min_chars = crawler.settings.getint("RULES_MIN_PAGE_CHARS")
+        self._seen_hashes: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ContentExtractionPipeline:
+        return cls(crawler)
+
+    def process_item(self, item: object) -> object:
+        if not isinstance(item, DocPage):
+            return item
+        extracted = extract_page(item.html, item.url)
+        item.html = ""
+        item.title = extracted.title
+        item.sections = list(extracted.sections)
+        item.text = extracted.text
+        item.language = extracted.language
+        if len(item.text.strip()) < self.min_chars:
+            self._drop(item, "empty")
+        item.content_hash = content_hash(item.text)
+        first = self._seen_hashes.setdefault(item.content_hash, item.url)
+        if first != item.url:
+            self._drop(item, "duplicate", f"same content as {first}")
+        self.stats.inc_value("pages/extracted")
+        return item
+
+    def _drop(self, page: DocPage, reason: str, detail: str = "") -> None:
+        self.stats.inc_value(f"pages/dropped/{reason}")
+        self.stats.inc_value(f"source/{page.source_name}/dropped/{reason}")
+        raise DropItem(f"{reason} page {page.url}{': ' + detail if detail else ''}")
