@@ -1,0 +1,135 @@
+"""Directive cue words: which sentences tell the reader what to do or not do.
+
+A cue is a phrase such as "must not", "should", "avoid" or "is deprecated".
+Each cue has a strength (``must`` > ``should`` > ``prefer``) and a polarity
+(``do`` / ``dont``). Imperative cues ("always", "never", "avoid", "do not",
+"ensure") only count at the start of a clause, so "the function always
+returns a list" and "if you do not pass a timeout" are not directives;
+phrases that look like cues but are not ("you should see", "you don't need
+to", "if you prefer") are masked first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Strength = Literal["must", "should", "prefer"]
+Polarity = Literal["do", "dont"]
+STRENGTH_RANK: dict[str, int] = {"must": 3, "should": 2, "prefer": 1}
+
+_F = re.I
+
+
+@dataclass(frozen=True, slots=True)
+class Cue:
+    text: str
+    strength: Strength
+    polarity: Polarity
+    start: int
+    modal: bool  # a modal ("must", "should", ...) decides a sentence's strength
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    strength: Strength
+    polarity: Polarity
+    cues: tuple[Cue, ...]
+
+    @property
+    def deprecation(self) -> bool:
+        return any("deprecat" in cue.text.lower() or "removed" in cue.text.lower() for cue in self.cues)
+
+
+# Phrases that contain cue words but give no instruction.
+_NOT_CUES = re.compile(
+    r"\bshould\s+(?:now\s+|then\s+|also\s+|already\s+|probably\s+)?"
+    r"(?:see|look|print|output|display|show|appear|get|receive|be\s+able\s+to|work|take|notice|"
+    r"be\s+(?:visible|displayed|printed|shown|similar|something)|have\s+been|read)\b"
+    r"|\bit\s+should\s+be\s+noted\b|\bshould\s+you\b|\bshould\s+I\b|\bshould\s+we\b"
+    r"|\b(?:do\s+not|don['\u2019]t|doesn['\u2019]t|does\s+not)\s+(?:need|have)\s+to\b"
+    r"|\b(?:do\s+not|don['\u2019]t)\s+worry\b"
+    r"|\b(?:if|whichever|as|when|unless)\s+you\s+(?:\w+\s+)?prefer\b|\byou\s+(?:may|might|could)\s+prefer\b"
+    r"|\b(?:is|are|was|were|be)\s+not\s+required\b|\bnot\s+required\s+to\b"
+    r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b",
+    _F,
+)
+
+# (pattern, strength, polarity, modal, needs clause start)
+_CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
+    (re.compile(r"\bmust\s+(?:not|never)\b|\bmustn['\u2019]t\b|\bmay\s+not\b(?=\s+be\s+used)", _F), "must", "dont", True, False),
+    (re.compile(r"\bmust\b", _F), "must", "do", True, False),
+    (re.compile(r"\b(?:is|are|be)\s+(?:strictly\s+|absolutely\s+)?required\b|\brequired\s+to\b", _F), "must", "do", True, False),
+    (re.compile(r"\bshould\s+(?:not|never)\b|\bshouldn['\u2019]t\b", _F), "should", "dont", True, False),
+    (re.compile(r"\bshould\b|\bought\s+to\b", _F), "should", "do", True, False),
+    (re.compile(r"\bnot\s+(?:\w+\s+)?recommended\b|\b(?:do|does)\s+not\s+recommend\b|\bdon['\u2019]t\s+recommend\b|\brecommend\s+against\b", _F), "should", "dont", True, False),
+    (re.compile(r"\b(?:is|are|it's)\s+(?:strongly\s+|highly\s+)?recommended\b|\b(?:we|i)\s+(?:strongly\s+|highly\s+)?recommend\b|\brecommended\s+(?:way|approach|practice|method|pattern|setting|configuration|option|solution)\b|\bthe\s+recommendation\s+is\b", _F), "should", "do", True, False),
+    (re.compile(r"\b(?:is|are)\s+(?:strongly\s+|highly\s+)?discouraged\b", _F), "should", "dont", True, False),
+    (re.compile(r"\b(?:is|are|has\s+been|have\s+been|was|were|now|been)\s+deprecated\b|\bdeprecated\s+(?:since|in|as\s+of|and\s+will|in\s+favou?r)\b|\bwill\s+be\s+removed\s+in\b|^\s*deprecated\b", _F), "should", "dont", True, False),
+    (re.compile(r"\b(?:do\s+not|don['\u2019]t)\s+forget\b", _F), "must", "do", False, True),
+    (re.compile(r"\bnever\b", _F), "must", "dont", False, True),
+    (re.compile(r"\balways\b", _F), "must", "do", False, True),
+    (re.compile(r"\b(?:do\s+not|don['\u2019]t)\b", _F), "must", "dont", False, True),
+    (re.compile(r"\bmake\s+sure\b|\bbe\s+sure\s+to\b", _F), "must", "do", False, False),
+    (re.compile(r"\bensure\b", _F), "must", "do", False, True),
+    # "To avoid X, do Y": the main clause is the instruction, X what it prevents.
+    (re.compile(r"^\s*(?:in\s+order\s+)?to\s+(?:avoid|prevent)\b", _F), "should", "do", False, False),
+    (re.compile(r"\bavoid(?:ing)?\b", _F), "should", "dont", False, True),
+    (re.compile(r"\b(?:is|are)\s+preferred\b|\bpreferably\b|\bprefer\b", _F), "prefer", "do", False, False),
+)
+
+# What may come right before an imperative cue for it to start a clause.
+_CLAUSE_START = re.compile(
+    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|so|then|please|also|thus|therefore|instead|generally|however|"
+    r"rather|just|should|must|always|simply|only|otherwise|first|finally|"
+    r"important|note|warning|tip|caution|danger)|[*\u2022>])\s*$",
+    _F,
+)
+_LABEL = re.compile(r"^\s*(?:[-*\u2022]\s+)?(?:\*\*)?(?:note|tip|warning|important|caution|danger|attention|hint|deprecated)(?:\*\*)?\s*[:!\u2014-]\s*", _F)
+
+
+def _mask(sentence: str) -> str:
+    """Blank out phrases that look like cues but are not, keeping offsets."""
+    return _NOT_CUES.sub(lambda m: " " * len(m.group(0)), sentence)
+
+
+def find_cues(sentence: str) -> list[Cue]:
+    """The directive cues of ``sentence``, without overlaps, in order."""
+    masked = _mask(sentence)
+    label = _LABEL.match(masked)
+    taken: list[tuple[int, int]] = []
+    cues: list[Cue] = []
+    for pattern, strength, polarity, modal, needs_start in _CUES:
+        for match in pattern.finditer(masked):
+            start, end = match.span()
+            if any(not (end <= a or start >= b) for a, b in taken):
+                continue
+            if needs_start:
+                before = masked[label.end() if label and label.end() <= start else 0 : start]
+                if not _CLAUSE_START.search(before):
+                    continue
+            taken.append((start, end))
+            cues.append(Cue(sentence[start:end], strength, polarity, start, modal))
+    cues.sort(key=lambda cue: cue.start)
+    return cues
+
+
+def classify(sentence: str) -> Classification | None:
+    """Strength and polarity of a directive sentence; None when it gives no instruction.
+
+    A modal ("must", "should", "is recommended") sets the strength when present
+    ("you should always" is a ``should``); otherwise the strongest imperative
+    cue does. Any prohibiting cue makes the polarity ``dont``.
+    """
+    cues = find_cues(sentence)
+    if not cues:
+        return None
+    modal = [cue for cue in cues if cue.modal]
+    deciding = modal or cues
+    strength = max(deciding, key=lambda cue: STRENGTH_RANK[cue.strength]).strength
+    non_modal_prefer = [cue for cue in cues if not cue.modal and cue.strength == "prefer"]
+    if modal and non_modal_prefer and STRENGTH_RANK[strength] < STRENGTH_RANK["prefer"]:
+        strength = "prefer"
+    polarity: Polarity = "dont" if any(cue.polarity == "dont" for cue in cues) else "do"
+    return Classification(strength, polarity, tuple(cues))

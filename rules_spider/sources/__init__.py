@@ -1,0 +1,1 @@
+"""Shipped catalogs (package data; a scrapyd egg carries them)."""
