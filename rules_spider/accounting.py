@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from scrapy.crawler import Crawler
+from scrapy import exceptions as scrapy_errors
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.statscollectors import StatsCollector
@@ -17,6 +19,23 @@ from twisted.python.failure import Failure
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+# Scrapy >= 2.15 wraps Twisted's errors in its own Download* exceptions; both are mapped.
+_NETWORK_REASONS: tuple[tuple[tuple[type[BaseException], ...], str], ...] = (
+    ((net_error.DNSLookupError, scrapy_errors.CannotResolveHostError), "dns"),
+    ((net_error.TimeoutError, net_error.TCPTimedOutError, scrapy_errors.DownloadTimeoutError), "timeout"),
+    ((net_error.ConnectionRefusedError, scrapy_errors.DownloadConnectionRefusedError), "connection_refused"),
+    (
+        (
+            ResponseNeverReceived,
+            ResponseFailed,
+            net_error.ConnectionLost,
+            net_error.ConnectionDone,
+            scrapy_errors.ResponseDataLossError,
+            scrapy_errors.DownloadFailedError,
+        ),
+        "connection_lost",
+    ),
+)
 
 
 def failure_reason(failure: Failure) -> str:
@@ -24,14 +43,9 @@ def failure_reason(failure: Failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
-    if isinstance(exc, net_error.DNSLookupError):
-        return "dns"
-    if isinstance(exc, (net_error.TimeoutError, net_error.TCPTimedOutError)):
-        return "timeout"
-    if isinstance(exc, net_error.ConnectionRefusedError):
-        return "connection_refused"
-    if isinstance(exc, (ResponseNeverReceived, ResponseFailed, net_error.ConnectionLost, net_error.ConnectionDone)):
-        return "connection_lost"
+    for kinds, reason in _NETWORK_REASONS:
+        if isinstance(exc, kinds):
+            return reason
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
         if "robots.txt" in text:
@@ -45,10 +59,15 @@ def failure_reason(failure: Failure) -> str:
 class SourceBook:
     """Counts what happened to each source of a crawl."""
 
-    def __init__(self, stats: StatsCollector, source_names: list[str]):
-        self.stats = stats
+    def __init__(self, crawler: Crawler, source_names: list[str]):
+        self._crawler = crawler
         self.source_names = list(source_names)
         self.failed: dict[str, str] = {}
+
+    @property
+    def stats(self) -> StatsCollector:
+        # Scrapy creates the stats collector when the crawl starts, after the spider.
+        return self._crawler.stats
 
     def count(self, source: str, key: str, n: int = 1) -> None:
         self.stats.inc_value(f"source/{source}/{key}", n)

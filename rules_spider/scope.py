@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -12,17 +12,23 @@ from rules_spider.catalog import DocumentationSource
 
 _INDEX_PAGE = re.compile(r"/index\.html?$", re.IGNORECASE)
 _SKIPPED_SCHEMES = ("mailto:", "javascript:", "tel:", "data:", "ftp:")
+# Query parameters that never change a docs page's content: search highlighting and trackers.
+_NOISE_PARAMS = re.compile(r"^(highlight|utm_\w+|ref|ref_src|fbclid|gclid|_ga|mc_cid|mc_eid)$", re.IGNORECASE)
 
 
 def canonical_url(url: str) -> str:
-    """One spelling per page: no fragment, sorted query, no trailing index.html, lower-case host."""
+    """One spelling per page: no fragment, sorted query without highlight/tracking
+    parameters, no trailing index.html, lower-case host, no default port."""
     canonical = canonicalize_url(url, keep_fragments=False)
     parts = urlsplit(canonical)
+    query = parts.query
+    if query:
+        query = urlencode([(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if not _NOISE_PARAMS.match(k)])
     path = _INDEX_PAGE.sub("/", parts.path) or "/"
     netloc = parts.netloc.lower()
     if (parts.scheme, parts.port) in (("http", 80), ("https", 443)):
         netloc = netloc.rsplit(":", 1)[0]
-    return urlunsplit((parts.scheme, netloc, path, parts.query, ""))
+    return urlunsplit((parts.scheme, netloc, path, query, ""))
 
 
 def is_followable_href(href: str) -> bool:

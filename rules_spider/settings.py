@@ -39,8 +39,8 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
-# HTTP cache: off by default; RULES_HTTP_CACHE=1 (or HTTPCACHE_ENABLED) turns it on.
-HTTPCACHE_ENABLED = False
+# HTTP cache: off by default; RULES_HTTP_CACHE=1 (or HTTPCACHE_ENABLED=1) turns it on.
+# HTTPCACHE_ENABLED itself is left unset here so the add-on's mapping can apply.
 HTTPCACHE_DIR = "httpcache"
 HTTPCACHE_EXPIRATION_SECS = 0
 HTTPCACHE_IGNORE_HTTP_CODES = [500, 502, 503, 504, 408, 429]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest_twisted
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import Settings
@@ -45,8 +44,11 @@ def make_crawler(settings: dict[str, Any] | None = None) -> Crawler:
     return Crawler(DocsSpider, merged)
 
 
-def run_crawl(settings: dict[str, Any] | None = None, **spider_args: Any) -> CrawlResult:
-    """Crawl for real and collect scraped items, dropped items and requested URLs via signals."""
+async def run_crawl(settings: dict[str, Any] | None = None, **spider_args: Any) -> CrawlResult:
+    """Crawl for real and collect scraped items, dropped items and requested URLs via signals.
+
+    Call it from a test decorated with ``@pytest_twisted.ensureDeferred`` (tests run in the reactor).
+    """
     crawler = make_crawler(settings)
     result = CrawlResult(crawler)
 
@@ -64,5 +66,5 @@ def run_crawl(settings: dict[str, Any] | None = None, **spider_args: Any) -> Cra
     crawler.signals.connect(on_item, signal=signals.item_scraped)
     crawler.signals.connect(on_dropped, signal=signals.item_dropped)
     crawler.signals.connect(on_request, signal=signals.request_reached_downloader)
-    pytest_twisted.blockon(crawler.crawl(**spider_args))
+    await crawler.crawl(**spider_args)
     return result

@@ -45,8 +45,9 @@ class Classification:
 # Phrases that contain cue words but give no instruction.
 _NOT_CUES = re.compile(
     r"\bshould\s+(?:now\s+|then\s+|also\s+|already\s+|probably\s+)?"
-    r"(?:see|look|print|output|display|show|appear|get|receive|be\s+able\s+to|work|take|notice|"
-    r"be\s+(?:visible|displayed|printed|shown|similar|something)|have\s+been|read)\b"
+    r"(?:see|look|print|output|display|show|appear|get|receive|be\s+able\s+to|notice|"
+    r"be\s+(?:visible|displayed|printed|shown|similar|something)|have\s+been)\b"
+    r"|\b(?:it|this|that|everything|which)\s+should\s+(?:now\s+|then\s+)?(?:work|take|succeed|pass|fail|run|finish|complete|start)\b"
     r"|\bit\s+should\s+be\s+noted\b|\bshould\s+you\b|\bshould\s+I\b|\bshould\s+we\b"
     r"|\b(?:do\s+not|don['\u2019]t|doesn['\u2019]t|does\s+not)\s+(?:need|have)\s+to\b"
     r"|\b(?:do\s+not|don['\u2019]t)\s+worry\b"
@@ -77,16 +78,66 @@ _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
     (re.compile(r"^\s*(?:in\s+order\s+)?to\s+(?:avoid|prevent)\b", _F), "should", "do", False, False),
     (re.compile(r"\bavoid(?:ing)?\b", _F), "should", "dont", False, True),
     (re.compile(r"\b(?:is|are)\s+preferred\b|\bpreferably\b|\bprefer\b", _F), "prefer", "do", False, False),
+    (re.compile(r"\bconsider\s+(?:using|setting|enabling|disabling|passing|adding|switching|increasing|raising|lowering)\b", _F), "prefer", "do", False, True),
 )
 
 # What may come right before an imperative cue for it to start a clause.
 _CLAUSE_START = re.compile(
-    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|so|then|please|also|thus|therefore|instead|generally|however|"
+    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|then|please|also|thus|therefore|instead|generally|however|"
     r"rather|just|should|must|always|simply|only|otherwise|first|finally|"
     r"important|note|warning|tip|caution|danger)|[*\u2022>])\s*$",
     _F,
 )
 _LABEL = re.compile(r"^\s*(?:[-*\u2022]\s+)?(?:\*\*)?(?:note|tip|warning|important|caution|danger|attention|hint|deprecated)(?:\*\*)?\s*[:!\u2014-]\s*", _F)
+
+
+# Base-form verbs that open an instruction ("Set max_connections to ...").
+IMPERATIVE_VERBS: frozenset[str] = frozenset(
+    """use call pass set run install enable disable keep store put place register load catch stream mark read send
+    return raise log define declare import export write pick choose create switch migrate add configure wrap handle
+    reuse close open pin specify validate check test mock patch build deploy inject bind subclass implement extend
+    override emit await select memoise memoize cache include exclude provide apply initialize initialise instantiate
+    invoke replace remove delete upgrade update limit increase decrease lower split separate group name rename
+    annotate document commit push tag publish freeze lock share isolate reset restart reload dispose clean flush
+    drain retry throttle batch paginate filter sort escape sanitize sanitise encode decode serialize serialise
+    compress hash encrypt sign verify authenticate authorize authorise protect restrict grant revoke rotate monitor
+    measure profile benchmark trace inspect format lint mount attach detach listen subscribe unsubscribe dispatch
+    trigger schedule cancel abort wait poll compile bundle generate prefer limit reserve release stop start
+    keep treat give turn leave let move copy convert cast assign attach derive inherit skip""".split()
+)
+_INTRO = re.compile(
+    r"^(?:(?:in|for|when|if|on|during|before|after|once|while|to|with|unless|by\s+default|in\s+production)\b[^,;:]{0,60},\s*)",
+    _F,
+)
+# Words that turn an imperative step into guidance: a reason, a condition, an alternative.
+_GUIDANCE = re.compile(
+    r"\b(?:because|so\s+that|so\s+each|so|since|when|whenever|before|after|only|unless|otherwise|instead\s+of|rather\s+than|"
+    r"in\s+production|for\s+production|in\s+ci|by\s+default|to\s+avoid|to\s+prevent|to\s+ensure|to\s+keep|at\s+least|at\s+most)\b",
+    _F,
+)
+
+
+def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
+    """An instruction opened by a base-form verb ("Call X before Y"), if the sentence
+    names code (``has_subject``) or gives a reason or condition; steps that
+    introduce an example ("Run the following:") are not rules by themselves."""
+    text = sentence.strip()
+    if text.endswith(":"):
+        return None
+    label = _LABEL.match(text)
+    offset = label.end() if label else 0
+    intro = _INTRO.match(text[offset:])
+    if intro:
+        offset += intro.end()
+    words = text[offset:].split(maxsplit=1)
+    if not words:
+        return None
+    verb = words[0].strip("*_`")
+    if verb.lower() not in IMPERATIVE_VERBS or (offset == 0 and not verb[:1].isupper()):
+        return None
+    if not (has_subject or _GUIDANCE.search(text)):
+        return None
+    return Cue(verb, "should", "do", offset, modal=False)
 
 
 def _mask(sentence: str) -> str:
@@ -115,7 +166,7 @@ def find_cues(sentence: str) -> list[Cue]:
     return cues
 
 
-def classify(sentence: str) -> Classification | None:
+def classify(sentence: str, has_subject: bool = False) -> Classification | None:
     """Strength and polarity of a directive sentence; None when it gives no instruction.
 
     A modal ("must", "should", "is recommended") sets the strength when present
@@ -124,7 +175,8 @@ def classify(sentence: str) -> Classification | None:
     """
     cues = find_cues(sentence)
     if not cues:
-        return None
+        imperative = imperative_cue(sentence, has_subject)
+        return Classification("should", "do", (imperative,)) if imperative is not None else None
     modal = [cue for cue in cues if cue.modal]
     deciding = modal or cues
     strength = max(deciding, key=lambda cue: STRENGTH_RANK[cue.strength]).strength

@@ -27,6 +27,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("flag", re.compile(r"(?<![\w-])(--[a-z0-9][\w-]*(?:=[\w./:-]+)?)")),
     ("tag", re.compile(r"(</?[A-Za-z][\w.-]*(?:\s[^<>]{0,40})?/?>)")),
     ("file", re.compile(r"(?<![\w/.-])((?:[\w-]+/)*\.?[\w-]+\.(?:py|pyi|toml|ya?ml|json|ini|cfg|conf|env|lock|txt|md|mdx|rst|js|mjs|cjs|jsx|ts|tsx|go|rs|rb|java|kt|cs|php|html|css|scss|sh|sql|xml|gradle|proto|dockerfile))(?![\w])", re.I)),
+    ("kwarg", re.compile(r"(?<![\w.$-])([a-z_][a-z0-9_]*=(?:[\w.:/-]+|\"[^\"\s]{0,30}\"|'[^'\s]{0,30}'))")),
     ("dotted", re.compile(r"(?<![\w.@/-])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)(?![\w(])")),
     ("dotenv", re.compile(r"(?<![\w.])(\.(?:env|gitignore|npmrc|pypirc|editorconfig|dockerignore)(?:\.\w+)?)\b")),
     ("constant", re.compile(r"(?<![\w.$])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")),

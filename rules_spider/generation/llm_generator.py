@@ -116,6 +116,8 @@ class LlmRuleGenerator:
         config = config or LlmGeneratorConfig()
         self.backend = backend
         self.model: str | None = backend.model
+        # A local model directory can be retrained in place under the same name.
+        self._model_identity: str = getattr(backend, "cache_identity", backend.model)
         self.max_rules_per_page = config.max_rules_per_page
         self.max_input_chars = config.max_input_chars
         self._stats = _Stats(stats)
@@ -126,9 +128,14 @@ class LlmRuleGenerator:
         prompt = build_prompt(
             page, max_rules=self.max_rules_per_page, max_input_chars=self.max_input_chars
         )
+        if not prompt.has_content:
+            self._stats.inc("rules/llm/empty_page")
+            return []
         if prompt.input_truncated:
             self._stats.inc("rules/llm/input_truncated")
-        key = cache_key(self.name, self.model or "", PROMPT_VERSION, prompt_content_hash(prompt))
+        key = cache_key(
+            self.name, self._model_identity, PROMPT_VERSION, prompt_content_hash(prompt)
+        )
         rule_set = self._cached(key)
         if rule_set is None:
             parsed = self._ask_until_valid(page, prompt)
@@ -253,19 +260,21 @@ def section_path(page: DocPage, evidence: str) -> list[str]:
 
 
 def locate_example(page: DocPage, example: str | None) -> tuple[str | None, str | None]:
-    """The example and its language if the page has that code; else ``(None, None)``.
+    """The example and its language if one of the page's code blocks has it.
 
-    An example the page does not contain would be code the model made up.
+    An example the page does not show as code would be code the model made
+    up; it is dropped (the rule is kept). A page without extracted sections
+    is searched as plain text.
     """
     if example is None:
         return None, None
     needle = normalise_text(example)
     if not needle:
         return None, None
+    if not page.sections:
+        return (example, None) if needle in normalise_text(page.text) else (None, None)
     for section in page.sections:
         for block in section.blocks:
             if block.kind == "code" and needle in normalise_text(block.text):
                 return example, block.language
-    if needle in normalise_text(page.text):
-        return example, None
     return None, None

@@ -74,6 +74,8 @@ class Prompt:
     system: str
     messages: tuple[ChatMessage, ...]
     input_truncated: bool = False
+    # False when the page had no text to send; no model call is worth making.
+    has_content: bool = True
 
 
 def encode_data(payload: Any) -> str:
@@ -150,6 +152,7 @@ def build_prompt(page: DocPage, *, max_rules: int, max_input_chars: int) -> Prom
         system=SYSTEM_PROMPT,
         messages=(ChatMessage("user", user),),
         input_truncated=truncated,
+        has_content=bool(payload["sections"]),
     )
 
 
@@ -165,4 +168,5 @@ def build_repair_prompt(prompt: Prompt, bad_reply: str, error: str) -> Prompt:
         system=prompt.system,
         messages=(*prompt.messages, ChatMessage("assistant", echoed), ChatMessage("user", repair)),
         input_truncated=prompt.input_truncated,
+        has_content=prompt.has_content,
     )

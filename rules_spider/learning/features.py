@@ -14,9 +14,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
+from sklearn.utils.validation import check_is_fitted
 
 if TYPE_CHECKING:
     from rules_spider.items import Rule
@@ -59,6 +63,11 @@ _CODE_TOKEN = re.compile(
 def specificity(text: str) -> int:
     """Number of code-like tokens in ``text``."""
     return len(_CODE_TOKEN.findall(text))
+
+
+def vague_words_in(text: str) -> list[str]:
+    """The distinct vague words of ``text``, sorted."""
+    return sorted({word.lower() for word in _WORD.findall(text)} & VAGUE_WORDS)
 
 
 def vagueness(text: str) -> float:
@@ -149,21 +158,65 @@ def _column_indices(names: Sequence[str]) -> list[int]:
     return [FEATURE_COLUMNS.index(name) for name in names]
 
 
-def build_preprocessor(max_text_features: int = 300) -> ColumnTransformer:
-    """TF-IDF of title + body, one-hot category and technology, numeric columns as floats.
+class TextComponents(TransformerMixin, BaseEstimator):
+    """Truncated SVD of a TF-IDF matrix (latent semantic analysis), dense output.
 
-    The output is dense (``sparse_threshold=0``) because the histogram
-    gradient boosting models behind :class:`QualityModel` need dense input.
+    Asks for at most ``n_components`` but never more than the vocabulary or
+    the number of documents allows, so small training sets still fit.
+    """
+
+    def __init__(self, n_components: int = 30, random_state: int | None = 0) -> None:
+        self.n_components = n_components
+        self.random_state = random_state
+
+    def fit(self, X: Any, y: Any = None) -> TextComponents:
+        n_components = min(self.n_components, X.shape[1] - 1, X.shape[0] - 1)
+        self.svd_ = (
+            TruncatedSVD(n_components=n_components, random_state=self.random_state).fit(X)
+            if n_components >= 1
+            else None
+        )
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        check_is_fitted(self, "svd_")
+        if self.svd_ is None:
+            return np.asarray(X.todense() if hasattr(X, "todense") else X, dtype=np.float64)
+        return self.svd_.transform(X)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        check_is_fitted(self, "svd_")
+        count = self.svd_.n_components if self.svd_ is not None else 0
+        return np.asarray([f"text_component{i}" for i in range(count)], dtype=object)
+
+
+def build_preprocessor(
+    max_text_features: int = 2000, text_components: int = 30, random_state: int | None = 0
+) -> ColumnTransformer:
+    """Title + body as TF-IDF reduced by truncated SVD, one-hot category and
+    technology, numeric columns as floats.
+
+    The output is dense and narrow: the histogram gradient boosting models
+    behind :class:`~rules_spider.learning.model.QualityModel` need dense input,
+    and their fitting time grows with the number of columns.
     """
     return ColumnTransformer(
         [
             (
                 "text",
-                TfidfVectorizer(
-                    max_features=max_text_features,
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    token_pattern=r"(?u)\b\w[\w.]*\w\b|\b\w\b",
+                Pipeline(
+                    [
+                        (
+                            "tfidf",
+                            TfidfVectorizer(
+                                max_features=max_text_features,
+                                ngram_range=(1, 2),
+                                sublinear_tf=True,
+                                token_pattern=r"(?u)\b\w[\w.]*\w\b|\b\w\b",
+                            ),
+                        ),
+                        ("svd", TextComponents(text_components, random_state=random_state)),
+                    ]
                 ),
                 FEATURE_COLUMNS.index(TEXT_COLUMN),
             ),

@@ -1,11 +1,13 @@
 """QualityModel: predicts how well a rule will do from its features, with intervals.
 
 The point prediction is a histogram gradient boosting regressor (squared
-error) of the mean observed feedback value; the interval comes from two more
-boosting models fitted with the quantile (pinball) loss at ``alpha / 2`` and
-``1 - alpha / 2``: quantile regression, so an ``alpha = 0.2`` model gives
-80% prediction intervals. Coverage is measured out of fold by
-:func:`rules_spider.learning.evaluation.cross_validate`.
+error) of the mean observed feedback value. The interval is conformalized
+quantile regression (Romano et al., 2019): two more boosting models fitted
+with the quantile (pinball) loss at ``alpha / 2`` and ``1 - alpha / 2`` on
+part of the data, widened by the margin that makes the band cover a
+held-out calibration part at the nominal ``1 - alpha`` rate (quantile models
+fitted on few rows are overconfident). Coverage of the whole procedure is
+measured out of fold by :func:`rules_spider.learning.evaluation.cross_validate`.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from rules_spider.learning.features import (
     FEATURE_COLUMNS,
@@ -29,20 +32,35 @@ from rules_spider.learning.features import (
 FeatureRows = Iterable[Mapping[str, Any]] | np.ndarray
 
 
+# The boosters run on one OpenMP thread: on the data sizes here a second
+# thread saves little, and when the crawl or other processes keep the cores
+# busy, OpenMP's spin-waiting made fits ten times slower.
+BOOSTER_THREADS = 1
+# Below this many calibration rows the conformal margin is not estimated (0).
+MIN_CALIBRATION_ROWS = 8
+
+
 class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
-    """A mean model plus lower/upper quantile models on a dense numeric matrix."""
+    """A mean model plus conformalized lower/upper quantile models on a dense matrix.
+
+    ``calibration_fraction`` of the rows (when that is at least
+    :data:`MIN_CALIBRATION_ROWS`) are held out from the quantile models to
+    compute ``margin_``; the mean model is fitted on every row.
+    """
 
     def __init__(
         self,
         alpha: float = 0.2,
-        max_iter: int = 150,
-        learning_rate: float = 0.05,
+        calibration_fraction: float = 0.25,
+        max_iter: int = 100,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 15,
         min_samples_leaf: int = 10,
         l2_regularization: float = 1.0,
         random_state: int | None = 0,
     ) -> None:
         self.alpha = alpha
+        self.calibration_fraction = calibration_fraction
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
@@ -65,15 +83,43 @@ class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X: np.ndarray, y: np.ndarray) -> QuantileBoostingRegressor:
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha must be in (0, 1), got {self.alpha!r}")
+        with threadpool_limits(BOOSTER_THREADS, user_api="openmp"):
+            return self._fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
+
+    def _fit(self, X: np.ndarray, y: np.ndarray) -> QuantileBoostingRegressor:
         self.point_ = self._booster(loss="squared_error").fit(X, y)
-        self.lower_ = self._booster(loss="quantile", quantile=self.alpha / 2).fit(X, y)
-        self.upper_ = self._booster(loss="quantile", quantile=1 - self.alpha / 2).fit(X, y)
+        n_calibration = int(len(y) * self.calibration_fraction)
+        if n_calibration >= MIN_CALIBRATION_ROWS:
+            order = np.random.default_rng(self.random_state).permutation(len(y))
+            calibration, proper = order[:n_calibration], order[n_calibration:]
+        else:
+            calibration, proper = None, np.arange(len(y))
+        self.lower_ = self._booster(loss="quantile", quantile=self.alpha / 2).fit(
+            X[proper], y[proper]
+        )
+        self.upper_ = self._booster(loss="quantile", quantile=1 - self.alpha / 2).fit(
+            X[proper], y[proper]
+        )
+        self.margin_ = 0.0 if calibration is None else self._conformal_margin(
+            X[calibration], y[calibration]
+        )
+        self.n_calibration_ = 0 if calibration is None else len(calibration)
         self.n_features_in_ = self.point_.n_features_in_
         return self
 
+    def _conformal_margin(self, X: np.ndarray, y: np.ndarray) -> float:
+        """The ``ceil((n + 1)(1 - alpha)) / n`` empirical quantile of the
+        conformity scores ``max(low - y, y - high)`` (can be negative: the
+        band then shrinks). Capped at the largest score when n is too small
+        for the exact level."""
+        scores = np.maximum(self.lower_.predict(X) - y, y - self.upper_.predict(X))
+        level = min(1.0, np.ceil((len(y) + 1) * (1 - self.alpha)) / len(y))
+        return float(np.quantile(scores, level, method="higher"))
+
     def predict(self, X: np.ndarray) -> np.ndarray:
         check_is_fitted(self, "point_")
-        return np.clip(self.point_.predict(X), 0.0, 1.0)
+        with threadpool_limits(BOOSTER_THREADS, user_api="openmp"):
+            return np.clip(self.point_.predict(X), 0.0, 1.0)
 
     def predict_interval(
         self, X: np.ndarray, alpha: float | None = None
@@ -90,8 +136,9 @@ class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
                 f"({1 - self.alpha:.0%} intervals); refit it with alpha={alpha}"
             )
         point = self.predict(X)
-        low = np.clip(self.lower_.predict(X), 0.0, 1.0)
-        high = np.clip(self.upper_.predict(X), 0.0, 1.0)
+        with threadpool_limits(BOOSTER_THREADS, user_api="openmp"):
+            low = np.clip(self.lower_.predict(X) - self.margin_, 0.0, 1.0)
+            high = np.clip(self.upper_.predict(X) + self.margin_, 0.0, 1.0)
         return np.minimum.reduce([low, high, point]), np.maximum.reduce([low, high, point])
 
 
@@ -108,15 +155,17 @@ class QualityModel(RegressorMixin, BaseEstimator):
     def __init__(
         self,
         alpha: float = 0.2,
-        max_text_features: int = 300,
-        max_iter: int = 150,
-        learning_rate: float = 0.05,
+        max_text_features: int = 2000,
+        text_components: int = 30,
+        max_iter: int = 100,
+        learning_rate: float = 0.1,
         max_leaf_nodes: int = 15,
         min_samples_leaf: int = 10,
         random_state: int | None = 0,
     ) -> None:
         self.alpha = alpha
         self.max_text_features = max_text_features
+        self.text_components = text_components
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.max_leaf_nodes = max_leaf_nodes
@@ -126,7 +175,12 @@ class QualityModel(RegressorMixin, BaseEstimator):
     def _pipeline(self) -> Pipeline:
         return Pipeline(
             [
-                ("features", build_preprocessor(self.max_text_features)),
+                (
+                    "features",
+                    build_preprocessor(
+                        self.max_text_features, self.text_components, self.random_state
+                    ),
+                ),
                 (
                     "regressor",
                     QuantileBoostingRegressor(

@@ -109,12 +109,13 @@ def make_signal(**fields: Any) -> FeedbackSignal:
 
 
 def describe_validation_error(exc: ValidationError) -> str:
-    """One line per problem: ``field: message`` (pydantic's prefixes stripped)."""
+    """The problems joined by ``; ``, each naming its field (pydantic's prefixes stripped)."""
     parts = []
     for error in exc.errors():
         field = ".".join(str(part) for part in error["loc"]) or "signal"
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             message = f"unknown field (allowed: {', '.join(FeedbackSignal.model_fields)})"
-        parts.append(f"{field}: {message}")
+        # Our own messages already start with the field's name.
+        parts.append(message if message.startswith(field) else f"{field}: {message}")
     return "; ".join(parts)

@@ -31,7 +31,16 @@ class RuleGenerationPipeline:
         self.generator: RuleGenerator = (
             self.extractive
             if config.generator == "extractive"
-            else make_generator(config.generator, config.generator_config, self.stats, config.llm_cache_dir)
+            else make_generator(
+                config.generator,
+                {
+                    "max_rules_per_page": config.max_rules_per_page,
+                    "max_concurrent": config.llm_max_concurrent,
+                    **config.generator_config,
+                },
+                self.stats,
+                config.llm_cache_dir,
+            )
         )
         self._llm_slots = asyncio.Semaphore(config.llm_max_concurrent)
         crawler.stats.set_value("rules/generator", self.generator.name)

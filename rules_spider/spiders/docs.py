@@ -93,7 +93,7 @@ class DocsSpider(scrapy.Spider):
         default_depth = self.args.max_depth if self.args.max_depth is not None else settings.getint("RULES_MAX_DEPTH")
         self.page_caps = {s.name: s.max_pages or default_pages for s in self.sources}
         self.depth_caps = {s.name: s.max_depth if s.max_depth is not None else default_depth for s in self.sources}
-        self.book = SourceBook(crawler.stats, [s.name for s in self.sources])
+        self.book = SourceBook(crawler, [s.name for s in self.sources])
         # Raw absolute href -> canonical URL or None (out of scope), per source. Sidebars repeat
         # the same links on every page; resolving each once is most of the spider's speed.
         self._href_memo: dict[str, dict[str, str | None]] = {s.name: {} for s in self.sources}

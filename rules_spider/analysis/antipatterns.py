@@ -1,0 +1,89 @@
+"""Anti-patterns: what the docs say not to do, and what to do instead.
+
+Recognised shapes (X is what to avoid, Y what to use):
+``avoid X`` / ``don't X`` / ``never X``; ``instead of X, use Y``;
+``use Y instead of X`` / ``Y rather than X`` / ``prefer Y over X``;
+``X is deprecated[ since V], use Y`` / ``X is deprecated in favour of Y`` /
+``X has been replaced by Y``; ``don't use X; use Y instead``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+AntiPatternKind = Literal["avoid", "instead", "deprecated"]
+
+_F = re.I
+_VERBS = (
+    r"(?:use|call|pass|prefer|import|run|write|set|pick|choose|create|define|switch\s+to|migrate\s+to|rely\s+on|install|"
+    r"add|configure|enable|return|raise|wrap|keep|store|put|place|register|load|catch|stream|read|send|log|declare|"
+    r"handle|reuse|open|close|pin|specify|validate|check|mock|build|inject|subclass|implement|extend|override|emit|"
+    r"await|select|memoi[sz]e|cache|include|provide|apply|instantiate|invoke|replace|upgrade|update|share|reset|"
+    r"retry|filter|escape|saniti[sz]e|encode|seriali[sz]e|verify|authenticate|mark|define|subscribe|dispatch|schedule|"
+    r"cancel|compile|generate|give|treat|move|copy|convert|assign|derive|inherit)"
+)
+_LEAD = r"(?:(?:you\s+(?:should|must|can)\s+|we\s+recommend\s+(?:that\s+you\s+)?|please\s+|just\s+|simply\s+|always\s+)*)"
+_VERSION = r"(?P<version>(?:since|in|as\s+of|from)\s+(?:version\s+|v|release\s+)?\d[\w.]*)"
+_END = r"\s*[.;!]?\s*$"
+
+_PATTERNS: tuple[tuple[AntiPatternKind, re.Pattern[str]], ...] = (
+    ("instead", re.compile(rf"\binstead\s+of\s+(?P<avoid>(?:[^,;()]|\([^()]*\))+?)\s*,\s*{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?){_END}", _F)),
+    ("instead", re.compile(rf"^(?:.*?\b)?(?:do\s+not|don['\u2019]t|never|avoid)\s+(?:using\s+|use\s+|calling\s+|call\s+)?(?P<avoid>.+?)\s*[;,.:\u2014]\s*{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?)\s+instead{_END}", _F)),
+    ("instead", re.compile(rf"^{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<avoid>.+?){_END}", _F)),
+    ("instead", re.compile(rf"^{_LEAD}prefer\s+(?P<prefer>.+?)\s+(?:over|to)\s+(?P<avoid>.+?){_END}", _F)),
+    ("deprecated", re.compile(rf"^(?:deprecated\s+{_VERSION}\s*[:.,]?\s*)(?:please\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),
+    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?\s*(?:[,;:\u2014]|\.|\s+and)\s*(?:please\s+|you\s+should\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),
+    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?\s+in\s+favou?r\s+of\s+(?P<prefer>.+?){_END}", _F)),
+    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:replaced|superseded)\s+by\s+(?P<prefer>.+?){_END}", _F)),
+    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?(?:\s+and\s+will\s+be\s+removed.*?)?{_END}", _F)),
+    ("avoid", re.compile(rf"^(?:.*?[,;:]\s*)?{_LEAD}(?:avoid|do\s+not|don['\u2019]t|never|should\s+not|must\s+not)\s+(?P<avoid>.+?)(?:\s*(?:,|\u2014|\s-)\s*(?:because|as|since|which|it|this|otherwise).*)?{_END}", _F)),
+)
+_CLAUSE_HEAD = re.compile(r"^(?:in\s+[\w .]+?,\s*|note\s*:\s*|warning\s*:\s*)", _F)
+
+
+@dataclass(frozen=True, slots=True)
+class AntiPattern:
+    """What a sentence says to avoid (and to use instead, when it says)."""
+
+    sentence: str
+    kind: AntiPatternKind
+    avoid: str | None
+    prefer: str | None
+    verb: str | None = None
+    version: str | None = None
+
+
+def _clean(phrase: str | None) -> str | None:
+    if phrase is None:
+        return None
+    phrase = _CLAUSE_HEAD.sub("", phrase.strip()).strip(" ,;:")
+    return phrase or None
+
+
+def find_anti_pattern(sentence: str) -> AntiPattern | None:
+    """The anti-pattern ``sentence`` states, if it states one."""
+    text = sentence.strip()
+    for kind, pattern in _PATTERNS:
+        match = pattern.search(text)
+        if not match:
+            continue
+        groups = match.groupdict()
+        avoid = _clean(groups.get("avoid"))
+        prefer = _clean(groups.get("prefer"))
+        if kind == "avoid" and (avoid is None or len(avoid.split()) < 1):
+            continue
+        if kind != "avoid" and prefer is None and avoid is None:
+            continue
+        verb = groups.get("verb")
+        version = groups.get("version")
+        return AntiPattern(
+            sentence=sentence,
+            kind=kind,
+            avoid=avoid,
+            prefer=prefer,
+            verb=re.sub(r"\s+", " ", verb.lower()) if verb else None,
+            version=re.sub(r"\s+", " ", version) if version else None,
+        )
+    return None

@@ -1,0 +1,81 @@
+"""Sentences that look like directives but are page chrome, marketing or too vague to use.
+
+"Always up to date", "Never miss a release - subscribe!", "Follow best
+practices": a developer would not paste any of them into a project, so no
+rule may come from them. ``rejection_reason`` says why a sentence is not
+rule material, or None when it is.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rules_spider.analysis.keywords import STOP_WORDS
+
+MIN_WORDS = 4
+MAX_WORDS = 80
+_F = re.I
+_CHROME = re.compile(
+    r"\b(?:skip\s+to\s+(?:main\s+)?content|edit\s+(?:this\s+page|on\s+github)|was\s+this\s+(?:page|article)\s+helpful|"
+    r"on\s+this\s+page|table\s+of\s+contents|back\s+to\s+top|last\s+updated|all\s+rights\s+reserved|"
+    r"privacy\s+policy|terms\s+of\s+(?:service|use)|cookie\s+(?:policy|settings|preferences)|we\s+use\s+cookies|"
+    r"accept\s+(?:\w+\s+){0,2}cookies|enable\s+javascript|quick\s+search|show\s+source|page\s+source|copyright\b|\u00a9|powered\s+by|built\s+with\s+(?:sphinx|mkdocs|docusaurus)|"
+    r"report\s+an?\s+(?:issue|bug)\s+with\s+this\s+page|toggle\s+(?:navigation|menu|theme|dark\s+mode))",
+    _F,
+)
+_MARKETING = re.compile(
+    r"\b(?:sign\s+up|subscribe\s+(?:to\s+(?:our|the|my)\s+[\w\s-]{0,30}?(?:newsletter|channel|mailing\s+list|blog|feed|updates)|now|today|for\s+free)|newsletter|free\s+trial|start\s+(?:your\s+)?(?:free\s+)?trial|pricing|book\s+a\s+demo|"
+    r"request\s+a\s+demo|contact\s+(?:us|sales)|talk\s+to\s+(?:sales|an\s+expert)|follow\s+us|star\s+us|join\s+(?:our|the)\s+"
+    r"(?:community|discord|slack|newsletter|mailing\s+list)|trusted\s+by|loved\s+by|used\s+by\s+(?:thousands|millions)|"
+    r"world[\s-]class|best[\s-]in[\s-]class|enterprise[\s-]grade|blazing(?:ly)?[\s-]fast|lightning[\s-]fast|cutting[\s-]edge|"
+    r"next[\s-]generation|game[\s-]chang\w+|seamless(?:ly)?|effortless(?:ly)?|hassle[\s-]free|supercharge|"
+    r"never\s+miss|don['\u2019]t\s+miss|stay\s+(?:tuned|updated|in\s+the\s+loop)|upgrade\s+to\s+(?:pro|premium|enterprise|a\s+paid)|"
+    r"pro\s+plan|premium\s+plan|limited[\s-]time|get\s+started\s+(?:for\s+free|today|now)|try\s+(?:it\s+)?(?:for\s+)?free|"
+    r"(?:is|are)\s+(?:now\s+)?out\b|now\s+available|just\s+released|upgrade\s+(?:today|now)|"
+    r"follow\s+\w+\s+on\s+(?:mastodon|twitter|x|github|linkedin|bluesky|youtube|discord|reddit)|"
+    r"^(?:always|never)\s+(?:up[\s-]to[\s-]date|free|open[\s-]source|fast|reliable|simple)\b|"
+    r"the\s+(?:friendly|modern|fastest|best|easiest|simplest|ultimate|most\s+\w+)\s+[\w\s/-]{0,30}?(?:client|library|framework|tool|toolkit|platform|way)\b|"
+    r"you['\u2019]ll\s+(?:love|enjoy)|you\s+will\s+(?:love|enjoy)|our\s+(?:customers|team|platform|product|community)\s+)",
+    _F,
+)
+_VAGUE_ONLY = re.compile(
+    r"\b(?:best\s+practices?|good\s+practices?|the\s+documentation|the\s+docs|the\s+guidelines|the\s+right\s+way|"
+    r"properly|appropriately|as\s+needed|carefully|correctly|be\s+careful)\b",
+    _F,
+)
+_CUE_WORDS = frozenset(
+    "must should always never avoid prefer ensure make sure be do don't dont not recommended recommend required "
+    "deprecated discouraged please you your we our it this that these those note warning tip important".split()
+)
+_WORD = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_STOP = frozenset(STOP_WORDS)
+
+
+def content_words(sentence: str) -> list[str]:
+    """Words that carry meaning: no stop words, no directive cue words."""
+    return [w for w in _WORD.findall(sentence) if w.lower() not in _STOP and w.lower() not in _CUE_WORDS]
+
+
+def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | None:
+    """Why ``sentence`` cannot be a rule (``question``, ``too_short``, ``too_long``,
+    ``chrome``, ``marketing``, ``vague``, ``no_subject``), or None."""
+    text = sentence.strip()
+    words = text.split()
+    if text.endswith("?"):
+        return "question"
+    if len(words) < MIN_WORDS:
+        return "too_short"
+    if len(words) > MAX_WORDS:
+        return "too_long"
+    if _CHROME.search(text):
+        return "chrome"
+    if _MARKETING.search(text):
+        return "marketing"
+    content = content_words(text)
+    if not code_subjects:
+        if _VAGUE_ONLY.search(text) and len(content) < 4:
+            return "vague"
+        if len(content) < 3:
+            return "no_subject"
+    return None

@@ -1,0 +1,97 @@
+"""Keywords: the terms that set a page (or section) apart, by TF-IDF.
+
+Per page, the vectorizer is fitted over the page's sections (each section
+one document) so a term that runs through every section weighs less than
+one a section is about; page keywords sum the section weights. Over a batch
+of pages, it is fitted over the pages themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+from rules_spider.items import DocPage, Section
+
+# Words every code sample and docs page is full of; they say nothing about a topic.
+_EXTRA_STOP_WORDS = frozenset(
+    "def self return import const let var function class true false none null new await async print "
+    "use using used example examples following shown shows like need want way file code run make "
+    "just want also can will may might http https www com org html instead deprecated calling avoid prefer "
+    "recommended recommend ensure sure note warning tip important".split()
+)
+STOP_WORDS: list[str] = sorted(ENGLISH_STOP_WORDS | _EXTRA_STOP_WORDS)
+_TOKEN = r"(?u)\b[A-Za-z_][A-Za-z0-9_]{2,}\b"
+
+
+def section_text(section: Section) -> str:
+    return "\n".join([section.heading, *(block.text for block in section.blocks)])
+
+
+def page_document(page: DocPage) -> str:
+    """All of a page's words, for fitting over a batch."""
+    parts = [page.title, *(section_text(section) for section in page.sections)]
+    return "\n".join(part for part in parts if part) or page.text
+
+
+def _vectorizer() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        stop_words=STOP_WORDS,
+        token_pattern=_TOKEN,
+        lowercase=True,
+        sublinear_tf=True,
+        ngram_range=(1, 2),
+        max_features=20000,
+    )
+
+
+def _top_terms(weights: np.ndarray, terms: np.ndarray, top_n: int) -> list[str]:
+    order = np.lexsort((terms, -weights))  # highest weight first, ties alphabetical
+    chosen: list[str] = []
+    for index in order:
+        if weights[index] <= 0 or len(chosen) >= top_n:
+            break
+        term = str(terms[index])
+        if any(term in kept.split() for kept in chosen if " " in kept):
+            continue  # a bigram already kept says it
+        chosen.append(term)
+    return chosen
+
+
+def top_keywords(documents: Sequence[str], top_n: int = 10) -> list[list[str]]:
+    """The ``top_n`` TF-IDF terms of each document, fitted over ``documents``."""
+    if not any(doc.strip() for doc in documents):
+        return [[] for _ in documents]
+    vectorizer = _vectorizer()
+    try:
+        matrix = vectorizer.fit_transform(documents)
+    except ValueError:  # nothing left after stop words
+        return [[] for _ in documents]
+    terms = vectorizer.get_feature_names_out()
+    return [_top_terms(matrix.getrow(i).toarray().ravel(), terms, top_n) for i in range(matrix.shape[0])]
+
+
+def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, list[str]]]:
+    """The page's keywords and each section's (by section index), fitted over its sections."""
+    documents = [section_text(section) for section in page.sections] or [page.text]
+    if not any(doc.strip() for doc in documents):
+        return [], {}
+    vectorizer = _vectorizer()
+    try:
+        matrix = vectorizer.fit_transform(documents)
+    except ValueError:
+        return [], {}
+    terms = vectorizer.get_feature_names_out()
+    page_terms = _top_terms(np.asarray(matrix.sum(axis=0)).ravel(), terms, top_n)
+    per_section = {
+        index: _top_terms(matrix.getrow(index).toarray().ravel(), terms, top_n)
+        for index in range(len(page.sections))
+    }
+    return page_terms, per_section
+
+
+def batch_keywords(pages: Sequence[DocPage], top_n: int = 10) -> list[list[str]]:
+    """Each page's keywords with IDF fitted over the whole batch."""
+    return top_keywords([page_document(page) for page in pages], top_n)

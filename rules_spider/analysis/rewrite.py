@@ -1,0 +1,137 @@
+"""Turn a directive sentence into a rule's body and title, deterministically.
+
+The body is the sentence in the imperative, with the reader-addressing
+scaffolding removed ("You should always call X" -> "Always call X",
+"It is recommended to X" -> "X", "Instead of X, use Y" -> "Use Y instead
+of X") and nothing else changed: names, versions, conditions and every
+negation stay. A rewrite that would lose a negation is discarded in favour
+of the sentence itself. The title is the body's first clause, short, and
+names the subject.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rules_spider.analysis.antipatterns import AntiPattern
+from rules_spider.analysis.subjects import strip_backticks
+
+_F = re.I
+_LABEL = re.compile(r"^\s*(?:[-*\u2022]\s+)?(?:\*\*)?(?:note|tip|hint|warning|important|caution|danger|attention|remember)(?:\*\*)?\s*[:!\u2014-]\s*", _F)
+_BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
+# Gerunds after "we recommend" that read better as imperatives.
+_GERUNDS = {
+    "using": "use", "setting": "set", "running": "run", "calling": "call", "passing": "pass", "adding": "add",
+    "installing": "install", "enabling": "enable", "disabling": "disable", "pinning": "pin", "creating": "create",
+    "keeping": "keep", "closing": "close", "writing": "write", "configuring": "configure", "specifying": "specify",
+    "defining": "define", "declaring": "declare", "importing": "import", "wrapping": "wrap", "reusing": "reuse",
+    "storing": "store", "putting": "put", "upgrading": "upgrade", "migrating": "migrate", "switching": "switch",
+    "checking": "check", "validating": "validate", "providing": "provide", "returning": "return", "raising": "raise",
+    "starting": "start", "stopping": "stop", "naming": "name", "placing": "place", "registering": "register",
+    "handling": "handle", "catching": "catch", "avoiding": "avoid", "sharing": "share", "leaving": "leave",
+}
+_GERUND = "|".join(_GERUNDS)
+# (pattern, replacement) applied at the start of the sentence or of a clause (group 1).
+_CLAUSE = r"(^|[,;:.!]\s+)"
+_REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(_CLAUSE + r"please\s+", _F), r"\1"),
+    (re.compile(_CLAUSE + r"you\s+(?:should|must)\s+(always|never)\s+", _F), r"\1\2 "),
+    (re.compile(_CLAUSE + r"you\s+(?:should|must)\s+not\s+ever\s+", _F), r"\1never "),
+    (re.compile(_CLAUSE + r"you\s+(?:should\s+not|shouldn['\u2019]t|must\s+not|mustn['\u2019]t)\s+", _F), r"\1do not "),
+    (re.compile(_CLAUSE + r"you\s+(?:should|must|ought\s+to|need\s+to|have\s+to|will\s+want\s+to)\s+(?:also\s+)?", _F), r"\1"),
+    (re.compile(_CLAUSE + r"(?:we|i)\s+(?:strongly\s+|highly\s+)?recommend\s+against\s+", _F), r"\1avoid "),
+    (re.compile(_CLAUSE + r"(?:we|i)\s+(?:strongly\s+|highly\s+)?recommend\s+(?:that\s+)?you\s+(?:always\s+)?", _F), r"\1"),
+    (re.compile(_CLAUSE + r"(?:we|i)\s+(?:strongly\s+|highly\s+)?recommend\s+(" + _GERUND + r")\b", _F), r"\1<\2>"),
+    (re.compile(_CLAUSE + r"(?:we|i)\s+(?:strongly\s+|highly\s+)?recommend\s+", _F), r"\1prefer "),
+    (re.compile(_CLAUSE + r"it\s+is\s+(?:strongly\s+|highly\s+)?recommended\s+(?:that\s+you\s+|to\s+)", _F), r"\1"),
+    (re.compile(_CLAUSE + r"it\s+is\s+(?:strongly\s+|highly\s+)?(?:not\s+recommended|discouraged)\s+to\s+", _F), r"\1do not "),
+    (re.compile(_CLAUSE + r"it(?:\s+is|['\u2019]s)\s+(?:a\s+)?(?:good|best)\s+(?:idea|practice)\s+to\s+", _F), r"\1"),
+    (re.compile(_CLAUSE + r"make\s+sure\s+(?:that\s+)?you\s+", _F), r"\1make sure you "),
+)
+_PRONOUN = re.compile(r"^(?:this|it|these|that|they|those|doing\s+so)$", _F)
+_NEGATION = re.compile(r"\b(?:not|never|no|avoid|cannot|without|instead|rather|deprecated)\b|n['\u2019]t\b", _F)
+_CLAUSE_BREAK = re.compile(r",\s|;\s|:\s|[.!]\s|\s[\u2014\u2013-]\s|\s(?:because|when|since|so\s+that|which|unless|otherwise|as\s+(?:this|it|that)|or\s+else|to\s+avoid|to\s+prevent|in\s+order\s+to|if)\s", _F)
+_TRAILING_STOP = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by|from|when|if|that|your|you|is|are|be))+$", _F)
+_INTRO_CLAUSE = re.compile(r"^(?:if|when|whenever|in|on|to|for|unless|before|after|while|once|with|by|since|as)\b[^,;]*,\s", _F)
+_TITLE_LEAD = re.compile(r"^(?:deprecated\s+(?:since|in|as\s+of)\s+(?:version\s+)?v?\d[\w.]*\s*[:.,]\s*|always\s+|make\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)?|be\s+sure\s+to\s+|ensure\s+(?:that\s+)?(?:you\s+)?)", _F)
+
+
+def _negations(text: str) -> int:
+    return len(_NEGATION.findall(text))
+
+
+def _finish(text: str) -> str:
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s*:\s*$", ".", text)
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in ".!?)\"'`":
+        text += "."
+    return text
+
+
+def _anti_pattern_body(ap: AntiPattern) -> str | None:
+    if ap.prefer is None or ap.avoid is None or _PRONOUN.match(ap.avoid):
+        return None
+    verb = (ap.verb or "use").capitalize()
+    if ap.kind == "instead" and re.match(r"^\s*instead\s+of\b", ap.sentence, _F):
+        return f"{verb} {ap.prefer} instead of {ap.avoid}."
+    if ap.kind == "deprecated":
+        avoid = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), ap.avoid, flags=_F)
+        note = f"deprecated {ap.version}" if ap.version else "deprecated"
+        return f"{verb} {ap.prefer} instead of {avoid} ({note})."
+    return None
+
+
+def imperative_body(sentence: str, anti_pattern: AntiPattern | None = None) -> str:
+    """The rule body for a directive ``sentence`` (see the module docstring)."""
+    original = _BULLET.sub("", _LABEL.sub("", sentence)).strip()
+    body = _anti_pattern_body(anti_pattern) if anti_pattern is not None else None
+    if body is None:
+        body = original
+        for pattern, replacement in _REWRITES:
+            body = pattern.sub(replacement, body)
+        body = re.sub(r"<(" + _GERUND + r")>", lambda m: _GERUNDS[m.group(1).lower()], body, flags=_F)
+    if _negations(body) < _negations(original) and "instead of" not in body:
+        body = original
+    return _finish(body)
+
+
+def mark_code(text: str, subjects: Sequence[str]) -> str:
+    """Put backticks around each of ``subjects`` in ``text`` (not inside existing code spans)."""
+    names = sorted({strip_backticks(s) for s in subjects if s and "`" not in strip_backticks(s)}, key=len, reverse=True)
+    if not names:
+        return text
+    pattern = re.compile(r"`[^`]*`|" + "|".join(rf"(?<![\w$.`-]){re.escape(n)}(?![\w$`]|\.\w)" for n in names))
+    return pattern.sub(lambda m: m.group(0) if m.group(0).startswith("`") else f"`{m.group(0)}`", text)
+
+
+def make_title(body: str, subject: str | None = None, max_words: int = 10) -> str:
+    """A short title: the body's first clause, naming ``subject``."""
+    text = body.strip().rstrip(".!")
+    lead = _TITLE_LEAD.match(text)
+    if lead and len(text[lead.end() :].split()) >= 2:
+        text = text[lead.end() :]
+    title = text
+    intro = _INTRO_CLAUSE.match(text)
+    for match in _CLAUSE_BREAK.finditer(text):
+        if intro and match.start() < intro.end():
+            continue  # "If you use threads, ..." keeps its condition
+        if len(text[: match.start()].split()) >= 3:
+            title = text[: match.start()]
+            break
+    words = title.split()
+    if len(words) > max_words:
+        cut = max_words
+        if subject and subject in title:
+            end_word = len(title[: title.index(subject) + len(subject)].split())
+            if end_word <= max_words + 4:
+                cut = max(end_word, 3)
+        title = " ".join(words[:cut])
+    if title.count("(") > title.count(")"):
+        title = title[: title.rindex("(")]
+    title = _TRAILING_STOP.sub("", title.rstrip()).rstrip(",;:")
+    if subject and subject not in title:
+        title = f"{title} ({subject})"
+    return title[0].upper() + title[1:] if title else title

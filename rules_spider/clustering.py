@@ -1,0 +1,306 @@
+"""Group rules into topical clusters per technology (pure, deterministic).
+
+For each technology group of ``n`` rules:
+
+* Text of a rule: ``title + body + keywords``, vectorised with TF-IDF
+  (English stop words removed, sublinear tf, rows L2-normalised).
+* Number of clusters: ``k = min(max(2, n // 3), max_clusters, n)``, so one rule
+  gives one cluster and two rules give two. When the group has fewer distinct
+  TF-IDF rows than ``k`` (duplicates), KMeans leaves clusters empty; empty
+  clusters are dropped. A group whose text has no usable term at all is one
+  cluster.
+* KMeans with fixed ``random_state`` and ``n_init``. Rules are sorted by id
+  before vectorising, so the result does not depend on the order rules were
+  crawled in.
+* Mean pairwise cosine similarity of a cluster's ``m`` rows ``x_i`` (each of
+  norm 1, or 0 for a rule with no usable term) without the O(m^2) pairs::
+
+      S = sum_i x_i
+      mean_sim = (||S||^2 - sum_i ||x_i||^2) / (m * (m - 1))
+
+  since ``||S||^2 = sum_i ||x_i||^2 + sum_{i != j} x_i . x_j``.
+* Coherence of a cluster::
+
+      coherence = 0.6 * mean_sim + 0.4 * mean_quality
+
+  ``mean_quality`` is the mean ``quality_score`` of the rules that have one.
+  A single-rule cluster has no pair to compare, so its coherence is its mean
+  quality alone (the similarity term is not invented); likewise a cluster
+  whose rules have no quality score gets ``mean_sim`` alone, and ``None`` when
+  neither is known.
+* Name: the top three terms of the cluster's TF-IDF centroid; ``keywords``:
+  its top eight terms.
+* Rules inside a cluster are ordered by ``quality_score`` (highest first,
+  unscored last), then by id. Clusters of a technology are numbered 0, 1, ...
+  by size (largest first), then name.
+* A 2-D map for the report: TruncatedSVD of the group's TF-IDF matrix (a dense
+  SVD for groups too small for the randomized solver).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from rules_spider.items import Rule
+
+SIMILARITY_WEIGHT = 0.6
+QUALITY_WEIGHT = 0.4
+NAME_TERMS = 3
+KEYWORD_TERMS = 8
+DEFAULT_N_INIT = 3
+# Terms start with a letter or underscore: version numbers and years are not topics.
+TOKEN_PATTERN = r"(?u)\b[^\W\d]\w+\b"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCluster:
+    """Rules of one technology that talk about the same thing."""
+
+    technology: str
+    index: int
+    name: str
+    keywords: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    mean_similarity: float | None
+    mean_quality: float | None
+    coherence: float | None
+
+    @property
+    def size(self) -> int:
+        return len(self.rules)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """Source names of the rules, most rules first, then by name."""
+        counts: dict[str, int] = defaultdict(int)
+        for rule in self.rules:
+            counts[rule.source_name] += 1
+        return tuple(sorted(counts, key=lambda name: (-counts[name], name)))
+
+
+@dataclass(frozen=True, slots=True)
+class MapPoint:
+    """Where one rule sits on its technology's 2-D map."""
+
+    rule_id: str
+    technology: str
+    cluster_index: int
+    x: float
+    y: float
+
+
+@dataclass(frozen=True, slots=True)
+class Clustering:
+    """Every cluster of every technology, plus the 2-D map points."""
+
+    clusters: tuple[RuleCluster, ...]
+    points: tuple[MapPoint, ...]
+
+    def by_technology(self) -> dict[str, list[RuleCluster]]:
+        grouped: dict[str, list[RuleCluster]] = {}
+        for cluster in self.clusters:
+            grouped.setdefault(cluster.technology, []).append(cluster)
+        return grouped
+
+    @property
+    def rules(self) -> list[Rule]:
+        return [rule for cluster in self.clusters for rule in cluster.rules]
+
+
+def n_clusters_for(n_rules: int, max_clusters: int = 8) -> int:
+    """``min(max(2, n // 3), max_clusters, n)``; 0 for an empty group."""
+    if n_rules <= 0:
+        return 0
+    if max_clusters < 1:
+        raise ValueError(f"max_clusters must be at least 1, got {max_clusters}")
+    return min(max(2, n_rules // 3), max_clusters, n_rules)
+
+
+def mean_pairwise_cosine(rows: sparse.csr_matrix | np.ndarray) -> float | None:
+    """Mean cosine similarity over all pairs of L2-normalised ``rows`` (None below 2 rows)."""
+    m = rows.shape[0]
+    if m < 2:
+        return None
+    total = np.asarray(rows.sum(axis=0)).ravel()
+    if sparse.issparse(rows):
+        own = float(rows.multiply(rows).sum())
+    else:
+        own = float(np.square(rows).sum())
+    value = (float(total @ total) - own) / (m * (m - 1))
+    # Non-negative TF-IDF rows give cosines in [0, 1]; clip float round-off only.
+    return min(1.0, max(0.0, value))
+
+
+def coherence_score(mean_similarity: float | None, mean_quality: float | None) -> float | None:
+    """0.6 * similarity + 0.4 * quality, or whichever of the two is known."""
+    if mean_similarity is None and mean_quality is None:
+        return None
+    if mean_similarity is None:
+        return mean_quality
+    if mean_quality is None:
+        return mean_similarity
+    return SIMILARITY_WEIGHT * mean_similarity + QUALITY_WEIGHT * mean_quality
+
+
+def mean_quality(rules: Iterable[Rule]) -> float | None:
+    scores = [r.quality_score for r in rules if r.quality_score is not None]
+    return float(np.mean(scores)) if scores else None
+
+
+def quality_order(rule: Rule) -> tuple[float, str]:
+    """Sort key: highest quality first, unscored last, then by id."""
+    score = rule.quality_score
+    return (-score if score is not None else float("inf"), rule.id)
+
+
+def rule_text(rule: Rule) -> str:
+    return "\n".join([rule.title, rule.body, " ".join(rule.keywords)])
+
+
+def _top_terms(weights: np.ndarray, vocabulary: np.ndarray, count: int) -> tuple[str, ...]:
+    nonzero = np.flatnonzero(weights > 0)
+    if nonzero.size == 0:
+        return ()
+    # Vocabulary is alphabetical, so a stable sort breaks weight ties by term.
+    order = nonzero[np.argsort(-weights[nonzero], kind="stable")]
+    return tuple(str(vocabulary[i]) for i in order[:count])
+
+
+def _vectorise(rules: Sequence[Rule]) -> tuple[sparse.csr_matrix, np.ndarray] | None:
+    vectorizer = TfidfVectorizer(
+        stop_words="english",
+        sublinear_tf=True,
+        token_pattern=TOKEN_PATTERN,
+        dtype=np.float64,
+    )
+    try:
+        matrix = vectorizer.fit_transform([rule_text(r) for r in rules])
+    except ValueError:  # empty vocabulary: nothing but stop words and numbers
+        return None
+    return matrix.tocsr(), vectorizer.get_feature_names_out()
+
+
+def _labels(matrix: sparse.csr_matrix, k: int, random_state: int, n_init: int) -> np.ndarray:
+    if k <= 1:
+        return np.zeros(matrix.shape[0], dtype=int)
+    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    with warnings.catch_warnings():
+        # Fewer distinct rows than k: the empty clusters are dropped below.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        return model.fit_predict(matrix)
+
+
+def _map_coordinates(matrix: sparse.csr_matrix | None, n: int, random_state: int) -> np.ndarray:
+    if matrix is None or n < 2:
+        return np.zeros((n, 2))
+    if n > 2 and matrix.shape[1] > 2:
+        svd = TruncatedSVD(n_components=2, random_state=random_state)
+        # Identical rows give zero total variance; only the unused variance ratio divides by it.
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return svd.fit_transform(matrix)
+    # Too small for the randomized solver: exact SVD of the (tiny) dense matrix.
+    dense = matrix.toarray()
+    u, s, _ = np.linalg.svd(dense, full_matrices=False)
+    coords = u[:, :2] * s[:2]
+    if coords.shape[1] < 2:
+        coords = np.hstack([coords, np.zeros((n, 2 - coords.shape[1]))])
+    return coords
+
+
+def _cluster_group(
+    technology: str,
+    rules: list[Rule],
+    *,
+    max_clusters: int,
+    random_state: int,
+    n_init: int,
+) -> tuple[list[RuleCluster], list[MapPoint]]:
+    vectorised = _vectorise(rules)
+    n = len(rules)
+    if vectorised is None:
+        matrix, vocabulary = None, np.array([], dtype=object)
+        labels = np.zeros(n, dtype=int)
+    else:
+        matrix, vocabulary = vectorised
+        labels = _labels(matrix, n_clusters_for(n, max_clusters), random_state, n_init)
+
+    drafts = []
+    for label in np.unique(labels):
+        members = np.flatnonzero(labels == label)
+        if matrix is not None:
+            rows = matrix[members]
+            centroid = np.asarray(rows.mean(axis=0)).ravel()
+            similarity = mean_pairwise_cosine(rows)
+        else:
+            centroid, similarity = np.zeros(0), None
+        keywords = _top_terms(centroid, vocabulary, KEYWORD_TERMS)
+        name = ", ".join(keywords[:NAME_TERMS]) or f"{technology} rules"
+        ordered = sorted((rules[i] for i in members), key=quality_order)
+        drafts.append((members, name, keywords, ordered, similarity))
+
+    drafts.sort(key=lambda d: (-len(d[0]), d[1], d[3][0].id))
+    clusters: list[RuleCluster] = []
+    cluster_of_row = np.zeros(n, dtype=int)
+    for index, (members, name, keywords, ordered, similarity) in enumerate(drafts):
+        cluster_of_row[members] = index
+        quality = mean_quality(ordered)
+        clusters.append(
+            RuleCluster(
+                technology=technology,
+                index=index,
+                name=name,
+                keywords=keywords,
+                rules=tuple(dataclasses.replace(r, cluster=index) for r in ordered),
+                mean_similarity=similarity,
+                mean_quality=quality,
+                coherence=coherence_score(similarity, quality),
+            )
+        )
+    coords = _map_coordinates(matrix, n, random_state)
+    points = [
+        MapPoint(rule.id, technology, int(cluster_of_row[i]), float(coords[i, 0]), float(coords[i, 1]))
+        for i, rule in enumerate(rules)
+    ]
+    return clusters, points
+
+
+def cluster_rules(
+    rules: Iterable[Rule],
+    *,
+    max_clusters: int = 8,
+    random_state: int = 42,
+    n_init: int = DEFAULT_N_INIT,
+) -> Clustering:
+    """Cluster ``rules`` per technology; see the module docstring for the method.
+
+    Returned rules are copies with ``cluster`` set to their cluster's index
+    within the technology. Rules sharing an id are kept once (the first seen).
+    """
+    groups: dict[str, dict[str, Rule]] = defaultdict(dict)
+    for rule in rules:
+        groups[rule.technology].setdefault(rule.id, rule)
+    clusters: list[RuleCluster] = []
+    points: list[MapPoint] = []
+    for technology in sorted(groups):
+        members = sorted(groups[technology].values(), key=lambda r: r.id)
+        group_clusters, group_points = _cluster_group(
+            technology,
+            members,
+            max_clusters=max_clusters,
+            random_state=random_state,
+            n_init=n_init,
+        )
+        clusters.extend(group_clusters)
+        points.extend(group_points)
+    return Clustering(tuple(clusters), tuple(points))

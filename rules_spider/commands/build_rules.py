@@ -1,0 +1,103 @@
+"""``scrapy build-rules``: rebuild a catalog's outputs from its rules.jsonl, without crawling.
+
+    scrapy build-rules -a catalog=frameworks [-a formats=cursor,windsurf] [-a technologies=python,go]
+
+Re-clusters ``RULES_OUTPUT_DIR/<catalog>/rules.jsonl`` and rewrites the
+cluster directories, batch_results.json and report.html. Crawl figures (pages,
+failures, times) are carried over from the previous batch_results.json. The
+catalog's technologies come from ``rules_spider.catalog.load_catalog``;
+``-a technologies=`` supplies them when the catalog cannot be loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from pydantic import BaseModel, ConfigDict, field_validator
+from scrapy.exceptions import UsageError
+
+from rules_spider.outputs.command_args import ArgsCommand, catalog_name, split_list
+
+
+class BuildArgs(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    catalog: str
+    formats: list[str] | None = None
+    technologies: list[str] | None = None
+
+    _split = field_validator("formats", "technologies", mode="before")(split_list)
+
+
+def load_catalog_info(value: str, technologies: list[str] | None):
+    """CatalogInfo from the catalog module, or from ``-a technologies=`` when it cannot load."""
+    from rules_spider.outputs.results import CatalogInfo
+
+    try:
+        from rules_spider.catalog import load_catalog
+    except ImportError:
+        load_catalog = None
+    if load_catalog is not None:
+        try:
+            return CatalogInfo.from_catalog(load_catalog(value))
+        except (OSError, ValueError, LookupError) as exc:
+            if technologies is None:
+                raise UsageError(f"Cannot load catalog {value!r}: {exc}", print_help=False) from None
+    if technologies is None:
+        raise UsageError(
+            "rules_spider.catalog is not available; pass -a technologies=python,go,... ",
+            print_help=False,
+        )
+    name = catalog_name(value) if load_catalog is not None else value.rsplit("/", 1)[-1].removesuffix(".yaml")
+    return CatalogInfo(name, tuple(technologies), ())
+
+
+class Command(ArgsCommand):
+    def syntax(self) -> str:
+        return "-a catalog=NAME [-a formats=cursor,windsurf,...] [-a technologies=python,...]"
+
+    def short_desc(self) -> str:
+        return "Rebuild a catalog's rule files, batch_results.json and report from rules.jsonl"
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results
+        from rules_spider.outputs.export import output_dir_for
+        from rules_spider.outputs.paths import UnsafePathError
+        from rules_spider.outputs.results import crawl_stats_from_results
+        from rules_spider.writers.base import WriterRegistry, parse_formats
+
+        assert self.settings is not None
+        params: BuildArgs = self.parse_args(BuildArgs, opts.spargs)
+        catalog = load_catalog_info(params.catalog, params.technologies)
+        try:
+            out_dir = output_dir_for(self.settings, catalog.name)
+        except UnsafePathError as exc:
+            raise UsageError(f"Bad catalog name {catalog.name!r}: {exc}", print_help=False) from None
+        rules_path = out_dir / RULES_FILE
+        if not rules_path.is_file():
+            raise UsageError(f"No rules at {rules_path}", print_help=False)
+        formats = params.formats if params.formats is not None else self.settings.getlist("RULES_FORMATS")
+        registry = WriterRegistry.from_settings(self.settings)
+        try:
+            registry.select(formats)
+        except KeyError as exc:
+            raise UsageError(str(exc.args[0]), print_help=False) from None
+        previous = load_previous_results(out_dir)
+        results = build_outputs(
+            rules_path,
+            out_dir,
+            catalog,
+            parse_formats(formats),
+            crawl_stats_from_results(previous),
+            previous,
+            registry,
+            max_clusters=self.settings.getint("RULES_MAX_CLUSTERS", 8),
+            random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
+            report=self.settings.getbool("RULES_REPORT", True),
+        )
+        metrics = results.quality_metrics
+        print(
+            f"Built {len(results.clusters)} clusters from {results.total_rules_generated} rules "
+            f"into {out_dir} (formats: {', '.join(results.formats)}; "
+            f"overall coherence {metrics.overall_coherence if metrics.overall_coherence is not None else 'n/a'})"
+        )

@@ -1,0 +1,197 @@
+"""A/B tests of two phrasings of one rule.
+
+Traffic is split deterministically: a user or session key always gets the
+same variant of a test (SHA-256 of ``test id`` and key). Outcomes are
+ordinary feedback signals whose context carries ``{"ab_test": id,
+"variant": "a" | "b"}``. :func:`compare_variants` decides when one variant
+is significantly better (two-sided, level ``alpha``) with a named test:
+
+* success/failure values (all 0 or 1): the two-proportion z-test (pooled),
+  or Fisher's exact test when an expected cell count is below 5;
+* continuous values: the Mann-Whitney U test.
+
+Each arm needs ``min_samples_per_arm`` outcomes before any decision, and a
+decision, once made, is kept (re-testing after every signal would inflate
+the false-positive rate).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from scipy.stats import fisher_exact, mannwhitneyu, norm
+
+if TYPE_CHECKING:
+    from rules_spider.learning.store import FeedbackStore
+
+Variant = Literal["a", "b"]
+TEST_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}")
+STATE_PREFIX = "ab_test/"
+
+
+class ABDecision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal["decided", "undecided", "insufficient_data"]
+    winner: Variant | None = None
+    test_name: str | None = None
+    statistic: float | None = None
+    p_value: float | None = None
+    n_a: int = 0
+    n_b: int = 0
+    mean_a: float | None = None
+    mean_b: float | None = None
+    decided_at: AwareDatetime | None = None
+
+
+class ABTest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    test_id: str
+    rule_id: str
+    variant_a: str
+    variant_b: str
+    signal_type: str = "usage_success"
+    split: float = Field(0.5, gt=0, lt=1)  # share of keys sent to variant a
+    alpha: float = Field(0.05, gt=0, lt=0.5)
+    min_samples_per_arm: int = Field(30, ge=2)
+    created_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
+    decision: ABDecision | None = None
+
+    @field_validator("test_id")
+    @classmethod
+    def _check_test_id(cls, test_id: str) -> str:
+        if not TEST_ID_PATTERN.fullmatch(test_id):
+            raise ValueError(f"test_id {test_id!r} must match {TEST_ID_PATTERN.pattern}")
+        return test_id
+
+    def text_for(self, variant: Variant) -> str:
+        return self.variant_a if variant == "a" else self.variant_b
+
+
+def assign_variant(test_id: str, key: str, split: float = 0.5) -> Variant:
+    """The variant ``key`` (a user or session id) sees in test ``test_id``; stable."""
+    digest = hashlib.sha256(f"{test_id}\x1f{key}".encode()).digest()
+    position = int.from_bytes(digest[:8], "big") / 2**64
+    return "a" if position < split else "b"
+
+
+def _is_binary(values: np.ndarray) -> bool:
+    return bool(np.all((values == 0.0) | (values == 1.0)))
+
+
+def compare_variants(
+    values_a: Sequence[float],
+    values_b: Sequence[float],
+    *,
+    alpha: float = 0.05,
+    min_samples_per_arm: int = 30,
+) -> ABDecision:
+    a = np.asarray(values_a, dtype=np.float64)
+    b = np.asarray(values_b, dtype=np.float64)
+    base = {
+        "n_a": len(a),
+        "n_b": len(b),
+        "mean_a": float(a.mean()) if len(a) else None,
+        "mean_b": float(b.mean()) if len(b) else None,
+    }
+    if min(len(a), len(b)) < min_samples_per_arm:
+        return ABDecision(status="insufficient_data", **base)
+    if _is_binary(a) and _is_binary(b):
+        test_name, statistic, p_value = _proportions_test(a, b)
+    else:
+        result = mannwhitneyu(a, b, alternative="two-sided")
+        test_name, statistic, p_value = "mann-whitney-u", float(result.statistic), float(result.pvalue)
+    decided = p_value < alpha and base["mean_a"] != base["mean_b"]
+    winner: Variant | None = None
+    if decided:
+        winner = "a" if base["mean_a"] > base["mean_b"] else "b"  # type: ignore[operator]
+    return ABDecision(
+        status="decided" if decided else "undecided",
+        winner=winner,
+        test_name=test_name,
+        statistic=statistic,
+        p_value=p_value,
+        decided_at=datetime.now(UTC) if decided else None,
+        **base,
+    )
+
+
+def _proportions_test(a: np.ndarray, b: np.ndarray) -> tuple[str, float, float]:
+    success_a, success_b = int(a.sum()), int(b.sum())
+    n_a, n_b = len(a), len(b)
+    pooled = (success_a + success_b) / (n_a + n_b)
+    expected = [n * p for n in (n_a, n_b) for p in (pooled, 1 - pooled)]
+    if min(expected) < 5:
+        table = [[success_a, n_a - success_a], [success_b, n_b - success_b]]
+        odds_ratio, p_value = fisher_exact(table, alternative="two-sided")
+        return "fisher-exact", float(odds_ratio), float(p_value)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n_a + 1 / n_b))
+    z = (success_a / n_a - success_b / n_b) / se
+    return "two-proportion-z", float(z), float(2 * norm.sf(abs(z)))
+
+
+class UnknownABTestError(KeyError):
+    """No A/B test with that id in the store."""
+
+
+def save_test(store: FeedbackStore, test: ABTest) -> None:
+    store.set_state(f"{STATE_PREFIX}{test.test_id}", test.model_dump(mode="json"))
+
+
+def load_test(store: FeedbackStore, test_id: str) -> ABTest:
+    data = store.get_state(f"{STATE_PREFIX}{test_id}")
+    if data is None:
+        raise UnknownABTestError(f"no A/B test {test_id!r} in {store.path}")
+    return ABTest.model_validate(data)
+
+
+def all_tests(store: FeedbackStore) -> list[ABTest]:
+    return [ABTest.model_validate(data) for data in store.state_items(STATE_PREFIX).values()]
+
+
+def outcome_context(test: ABTest, variant: Variant) -> dict[str, str]:
+    """The context that marks a feedback signal as an outcome of ``test``."""
+    return {"ab_test": test.test_id, "variant": variant}
+
+
+def variant_values(store: FeedbackStore, test: ABTest) -> tuple[list[float], list[float]]:
+    """Values of the test's signal type recorded for each variant."""
+    rows = store.read(
+        "SELECT json_extract(context, '$.variant') AS variant, value FROM signals"
+        " WHERE rule_id = ? AND signal_type = ? AND json_extract(context, '$.ab_test') = ?"
+        " ORDER BY ts, id",
+        [test.rule_id, test.signal_type, test.test_id],
+    )
+    a = [row["value"] for row in rows if row["variant"] == "a"]
+    b = [row["value"] for row in rows if row["variant"] == "b"]
+    return a, b
+
+
+def evaluate_test(store: FeedbackStore, test_id: str) -> ABDecision:
+    """The test's decision: the kept one if already decided, else a fresh comparison
+    (saved when it decides)."""
+    test = load_test(store, test_id)
+    if test.decision is not None and test.decision.status == "decided":
+        return test.decision
+    a, b = variant_values(store, test)
+    decision = compare_variants(
+        a, b, alpha=test.alpha, min_samples_per_arm=test.min_samples_per_arm
+    )
+
+
+    def keep_first_decision(current: dict[str, object]) -> dict[str, object]:
+        stored = ABTest.model_validate(current)
+        if stored.decision is not None and stored.decision.status == "decided":
+            return current  # another process decided meanwhile
+        return stored.model_copy(update={"decision": decision}).model_dump(mode="json")
+
+    updated = store.update_state(f"{STATE_PREFIX}{test_id}", keep_first_decision)
+    return ABTest.model_validate(updated).decision or decision

@@ -1,0 +1,265 @@
+"""Build the output tree of one catalog run from its rules.jsonl.
+
+Layout (``O/C`` is ``out_dir``)::
+
+    O/C/batch_results.json
+    O/C/rules.jsonl                       (rewritten with each rule's ``cluster``)
+    O/C/report.html
+    O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules.md
+    O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules_part<i>.md   (i >= 2: windsurf splits)
+    O/C/<tech>/<tech>_<format>_cluster_<n>/metadata.json
+
+``<tech>`` is the technology's slug (``outputs.paths.unique_slugs``) and
+``<n>`` the cluster's index within its technology (largest cluster is 0).
+Everything is built in a staging directory and swapped in at the end
+(``outputs.atomic.staged_tree``): a failure at any point leaves the previous
+tree as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
+from rules_spider.outputs.atomic import staged_tree
+from rules_spider.outputs.metrics import quality_metrics
+from rules_spider.outputs.paths import safe_join, slugify, unique_slugs
+from rules_spider.outputs.results import (
+    BatchResults,
+    CatalogInfo,
+    ClusterSummary,
+    RulesFileSummary,
+    SourceFailure,
+    iso,
+    pages_crawled,
+    source_rows,
+)
+from rules_spider.outputs.rules_io import read_rules, write_annotated_rules
+from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
+
+logger = logging.getLogger(__name__)
+
+BATCH_RESULTS = "batch_results.json"
+RULES_FILE = "rules.jsonl"
+REPORT_FILE = "report.html"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _write_synced(path: Path, text: str) -> None:
+    """Write a staged file and flush it to disk before the swap makes it visible."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def load_previous_results(out_dir: Path) -> dict[str, Any] | None:
+    """The last batch_results.json in ``out_dir``, or None (missing or unreadable)."""
+    path = out_dir / BATCH_RESULTS
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        logger.warning("Ignoring unreadable %s: %s", path, exc)
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def part_file_name(tech_slug: str, fmt: str, part: int) -> str:
+    suffix = "" if part == 1 else f"_part{part}"
+    return f"{tech_slug}_{fmt}_rules{suffix}.md"
+
+
+def _cluster_metadata(cluster: RuleCluster, fmt: str, files: list[str], parts: list[Rendered]) -> dict[str, Any]:
+    return {
+        "cluster_id": cluster.index,
+        "technology": cluster.technology,
+        "name": cluster.name,
+        "format": fmt,
+        "coherence_score": cluster.coherence,
+        "mean_similarity": cluster.mean_similarity,
+        "mean_quality": cluster.mean_quality,
+        "rules_count": cluster.size,
+        "keywords": list(cluster.keywords),
+        "sources": list(cluster.sources),
+        "rule_ids": [r.id for r in cluster.rules],
+        "files": files,
+        "left_out_rule_ids": [i for p in parts for i in p.left_out],
+    }
+
+
+def _write_clusters(
+    root: Path,
+    clustering: Clustering,
+    writers: Sequence[Writer],
+    context: RenderContext,
+) -> tuple[list[ClusterSummary], set[str]]:
+    tech_slugs = unique_slugs(c.technology for c in clustering.clusters)
+    summaries = []
+    for cluster in clustering.clusters:
+        tech = tech_slugs[cluster.technology]
+        files: dict[str, list[str]] = {}
+        left_out: dict[str, list[str]] = {}
+        for writer in writers:
+            fmt = writer.name
+            directory = f"{tech}_{fmt}_cluster_{cluster.index}"
+            parts = writer.render_cluster(cluster, context)
+            names = [part_file_name(tech, fmt, i) for i in range(1, len(parts) + 1)]
+            for name, part in zip(names, parts, strict=True):
+                _write_synced(safe_join(root, tech, directory, name), part.text)
+            metadata = _cluster_metadata(cluster, fmt, names, parts)
+            _write_synced(
+                safe_join(root, tech, directory, "metadata.json"),
+                json.dumps(metadata, indent=2, ensure_ascii=False) + "\n",
+            )
+            files[fmt] = [f"{tech}/{directory}/{n}" for n in names]
+            left_out[fmt] = metadata["left_out_rule_ids"]
+        summaries.append(
+            ClusterSummary(
+                technology=cluster.technology,
+                cluster_id=cluster.index,
+                name=cluster.name,
+                rules_count=cluster.size,
+                coherence_score=cluster.coherence,
+                mean_similarity=cluster.mean_similarity,
+                mean_quality=cluster.mean_quality,
+                keywords=list(cluster.keywords),
+                sources=list(cluster.sources),
+                files=files,
+                left_out=left_out,
+            )
+        )
+    return summaries, set(tech_slugs.values())
+
+
+def _generator(crawl_stats: Mapping[str, Any] | None, clustering: Clustering) -> str | None:
+    if crawl_stats and crawl_stats.get("generator"):
+        return str(crawl_stats["generator"])
+    counts = Counter(r.generator for r in clustering.rules if r.generator)
+    return min(counts, key=lambda g: (-counts[g], g)) if counts else None
+
+
+def build_outputs(
+    rules_jsonl: Path,
+    out_dir: Path,
+    catalog: CatalogInfo,
+    formats: Sequence[str] | str,
+    crawl_stats: Mapping[str, Any] | None,
+    previous_results: Mapping[str, Any] | None,
+    writers: WriterRegistry,
+    *,
+    max_clusters: int = 8,
+    random_state: int = 42,
+    report: bool = True,
+    clock: Callable[[], datetime] = _now,
+) -> BatchResults:
+    """Cluster the rules of ``rules_jsonl`` and (re)write the whole tree under ``out_dir``.
+
+    ``formats`` are names registered in ``writers`` (unknown names raise
+    KeyError before anything is written). ``crawl_stats`` is described in
+    ``outputs.results``; ``previous_results`` is the previous
+    batch_results.json (``load_previous_results``) for ``improvement_score``.
+    """
+    build_started = clock()
+    selected = writers.select(formats)
+    rules_path = Path(rules_jsonl)
+    out_path = Path(out_dir)
+    rules, file_stats = read_rules(rules_path)
+    tick = time.perf_counter()
+    clustering = cluster_rules(rules, max_clusters=max_clusters, random_state=random_state)
+    clustering_seconds = time.perf_counter() - tick
+    logger.info(
+        "Clustered %d rules into %d clusters in %.2fs",
+        len(rules),
+        len(clustering.clusters),
+        clustering_seconds,
+    )
+    context = RenderContext(catalog=catalog.name)
+    with staged_tree(out_path) as staged:
+        summaries, tech_dirs = _write_clusters(staged.root, clustering, selected, context)
+        staged.owned |= tech_dirs
+        cluster_of = {(r.technology, r.id): r.cluster for r in clustering.rules if r.cluster is not None}
+        write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
+
+        rules_per_source = Counter(r.source_name for r in clustering.rules)
+        rows = source_rows(catalog, rules_per_source, crawl_stats)
+        failures = [SourceFailure(name=r.name, reason=r.reason) for r in rows if r.failed and r.reason]
+        if crawl_stats:
+            in_run = {s.name for s in catalog.sources}
+            processed = sum(1 for r in rows if not r.failed and r.name in in_run)
+        else:
+            processed = sum(1 for r in rows if r.rules > 0)
+        results = BatchResults(
+            catalog=catalog.name,
+            sources_processed=processed,
+            sources_failed=failures,
+            sources=rows,
+            pages_crawled=pages_crawled(crawl_stats, rows),
+            total_rules_generated=len(clustering.rules),
+            technologies=list(catalog.technologies),
+            clusters=summaries,
+            quality_metrics=quality_metrics(clustering.clusters, catalog.technologies, previous_results),
+            generator=_generator(crawl_stats, clustering),
+            formats=[w.name for w in selected],
+            started_at=iso((crawl_stats or {}).get("started_at")) or iso(build_started),
+            finished_at=iso((crawl_stats or {}).get("finished_at")) or iso(clock()),
+            built_at=iso(build_started),
+            clustering_seconds=round(clustering_seconds, 4),
+            rules_file=RulesFileSummary(
+                lines=file_stats.lines,
+                rules=file_stats.rules,
+                invalid=file_stats.invalid,
+                duplicates=file_stats.duplicates,
+            ),
+        )
+        _write_synced(staged.root / BATCH_RESULTS, results.model_dump_json(indent=2) + "\n")
+        staged.owned.add(BATCH_RESULTS)
+        if report:
+            from rules_spider.outputs.report import render_report
+
+            _write_synced(staged.root / REPORT_FILE, render_report(results, clustering))
+            staged.owned.add(REPORT_FILE)
+    logger.info(
+        "Wrote %d clusters x %d formats for catalog %s to %s",
+        len(clustering.clusters),
+        len(selected),
+        catalog.name,
+        out_path,
+    )
+    return results
+
+
+def build_outputs_from_settings(
+    settings: Any,
+    catalog: CatalogInfo,
+    *,
+    crawl_stats: Mapping[str, Any] | None = None,
+    formats: Sequence[str] | str | None = None,
+) -> BatchResults:
+    """``build_outputs`` with paths and options read from RULES_* settings."""
+    out_dir = safe_join(settings.get("RULES_OUTPUT_DIR") or "output", slugify(catalog.name))
+    return build_outputs(
+        out_dir / RULES_FILE,
+        out_dir,
+        catalog,
+        parse_formats(formats if formats is not None else settings.getlist("RULES_FORMATS")),
+        crawl_stats,
+        load_previous_results(out_dir),
+        WriterRegistry.from_settings(settings),
+        max_clusters=settings.getint("RULES_MAX_CLUSTERS", 8),
+        random_state=settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
+        report=settings.getbool("RULES_REPORT", True),
+    )

@@ -1,0 +1,96 @@
+"""From part files to the finished output tree: merge near-duplicates, write rules.jsonl, build everything.
+
+Shared by the spider_closed extension (one process) and ``scrapy build-rules``
+(parts of several scrapy-redis workers), so both produce the same files.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from rules_spider.analysis.dedupe import merge_near_duplicates
+from rules_spider.catalog import Catalog
+from rules_spider.config import RulesConfig
+from rules_spider.outputs.build import build_outputs, load_previous_results
+from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
+from rules_spider.outputs.results import BatchResults, CatalogInfo
+from rules_spider.outputs.rules_io import rule_from_mapping
+from rules_spider.outputs.summary import CrawlSummary, merge_summaries
+from rules_spider.writers.base import WriterRegistry
+
+logger = logging.getLogger(__name__)
+
+RULES_FILE = "rules.jsonl"
+
+
+def save_run_summary(catalog_dir: Path, run_id: str, summary: CrawlSummary) -> Path:
+    from rules_spider.outputs.atomic import write_text_atomic
+
+    path = run_stats_path(catalog_dir, run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, summary.model_dump_json(indent=2))
+    return path
+
+
+def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
+    """The crawl figures ``build_outputs`` puts into batch_results.json."""
+    return {
+        "started_at": summary.started_at.isoformat(),
+        "finished_at": summary.finished_at.isoformat(),
+        "generator": summary.generator,
+        "pages_crawled": summary.pages_crawled,
+        "sources": {name: {"pages_crawled": int(fig.get("pages", 0))} for name, fig in summary.sources.items()},
+        "sources_failed": dict(summary.sources_failed),
+    }
+
+
+def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
+    """Write rules.jsonl atomically: a reader sees the old file or the new one, never half of one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            for rule in rules:
+                handle.write(json.dumps(asdict(rule), ensure_ascii=False) + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def finalize_run(
+    catalog: Catalog,
+    config: RulesConfig,
+    part_paths: list[Path],
+    summaries: list[CrawlSummary],
+) -> BatchResults:
+    catalog_dir = config.catalog_dir(catalog.name)
+    rules = [rule_from_mapping(data) for data in iter_rule_dicts([p for p in part_paths if p.is_file()])]
+    merged = merge_near_duplicates(rules)
+    logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
+    write_rules_jsonl(catalog_dir / RULES_FILE, merged)
+    summary = merge_summaries(summaries) if summaries else None
+    results = build_outputs(
+        catalog_dir / RULES_FILE,
+        catalog_dir,
+        CatalogInfo.from_catalog(catalog),
+        list(config.formats),
+        crawl_stats_for_build(summary) if summary else None,
+        load_previous_results(catalog_dir),
+        WriterRegistry(config.writers),
+        max_clusters=config.max_clusters,
+        random_state=config.cluster_random_state,
+        report=config.report,
+    )
+    for part in part_paths:
+        part.unlink(missing_ok=True)
+        part.with_suffix(".stats.json").unlink(missing_ok=True)
+    return results

@@ -1,0 +1,1 @@
+"""Rule quality: a documented heuristic (``heuristic``); the learned model lives in ``rules_spider.learning``."""
