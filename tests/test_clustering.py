@@ -31,6 +31,13 @@ def test_n_clusters_formula(n, max_clusters, expected):
     assert n_clusters_for(n, max_clusters) == expected
 
 
+def test_cluster_counts_follow_the_formula_on_distinct_texts():
+    rules = [make_rule("python", f"topic{n}", f"Passage number {n} about feature{n} and option{n}.", n) for n in range(30)]
+    clustering = cluster_rules(rules, max_clusters=8)
+    assert len(clustering.clusters) == n_clusters_for(30, 8) == 8
+    assert len(cluster_rules(rules[:12], max_clusters=8).clusters) == 4
+
+
 def test_cluster_counts_follow_the_formula_per_technology():
     rules = sample_rules(200)
     clustering = cluster_rules(rules, max_clusters=8)
@@ -38,7 +45,9 @@ def test_cluster_counts_follow_the_formula_per_technology():
     sizes = {t: sum(c.size for c in cs) for t, cs in per_tech.items()}
     assert sum(sizes.values()) == 200
     for technology, clusters in per_tech.items():
-        assert len(clusters) == n_clusters_for(sizes[technology], 8)
+        # KMeans cannot make more non-empty clusters than there are distinct texts.
+        distinct = len({(r.title, r.body, tuple(r.keywords)) for c in clusters for r in c.rules})
+        assert len(clusters) == min(n_clusters_for(sizes[technology], 8), distinct)
         assert [c.index for c in clusters] == list(range(len(clusters)))
         assert [c.size for c in clusters] == sorted((c.size for c in clusters), reverse=True)
         assert all(r.cluster == c.index for c in clusters for r in c.rules)

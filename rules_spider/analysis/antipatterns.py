@@ -27,6 +27,9 @@ _VERBS = (
 _LEAD = r"(?:(?:you\s+(?:should|must|can)\s+|we\s+recommend\s+(?:that\s+you\s+)?|please\s+|just\s+|simply\s+|always\s+)*)"
 _VERSION = r"(?P<version>(?:since|in|as\s+of|from)\s+(?:version\s+|v|release\s+)?\d[\w.]*)"
 _END = r"\s*[.;!]?\s*$"
+_REMOVED = r"(?:\s+and\s+will\s+be\s+removed(?:\s+in\s+(?P<removed>(?:version\s+|v)?\d[\w.]*\d|\d))?)"
+# "Deprecated since version 2.1:" opening a Sphinx deprecation note.
+_DEPRECATED_LABEL = re.compile(r"^\s*deprecated\s+(?:since|in|as\s+of)\s+(?P<version>(?:version\s+|v)?\d[\w.]*\d|\d)\s*[:.]\s+(?=\S)", _F)
 
 _PATTERNS: tuple[tuple[AntiPatternKind, re.Pattern[str]], ...] = (
     ("instead", re.compile(rf"\binstead\s+of\s+(?P<avoid>(?:[^,;()]|\([^()]*\))+?)\s*,\s*{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?){_END}", _F)),
@@ -34,10 +37,10 @@ _PATTERNS: tuple[tuple[AntiPatternKind, re.Pattern[str]], ...] = (
     ("instead", re.compile(rf"^{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<avoid>.+?){_END}", _F)),
     ("instead", re.compile(rf"^{_LEAD}prefer\s+(?P<prefer>.+?)\s+(?:over|to)\s+(?P<avoid>.+?){_END}", _F)),
     ("deprecated", re.compile(rf"^(?:deprecated\s+{_VERSION}\s*[:.,]?\s*)(?:please\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),
-    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?\s*(?:[,;:\u2014]|\.|\s+and)\s*(?:please\s+|you\s+should\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),
+    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?{_REMOVED}?\s*(?:[,;:\u2014]|\.|\s+and)\s*(?:please\s+|you\s+should\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),
     ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?\s+in\s+favou?r\s+of\s+(?P<prefer>.+?){_END}", _F)),
     ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:replaced|superseded)\s+by\s+(?P<prefer>.+?){_END}", _F)),
-    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?(?:\s+and\s+will\s+be\s+removed.*?)?{_END}", _F)),
+    ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?{_REMOVED}?{_END}", _F)),
     ("avoid", re.compile(rf"^(?:.*?[,;:]\s*)?{_LEAD}(?:avoid|do\s+not|don['\u2019]t|never|should\s+not|must\s+not)\s+(?P<avoid>.+?)(?:\s*(?:,|\u2014|\s-)\s*(?:because|as|since|which|it|this|otherwise).*)?{_END}", _F)),
 )
 _CLAUSE_HEAD = re.compile(r"^(?:in\s+[\w .]+?,\s*|note\s*:\s*|warning\s*:\s*)", _F)
@@ -53,6 +56,7 @@ class AntiPattern:
     prefer: str | None
     verb: str | None = None
     version: str | None = None
+    removed: str | None = None
 
 
 def _clean(phrase: str | None) -> str | None:
@@ -65,6 +69,13 @@ def _clean(phrase: str | None) -> str | None:
 def find_anti_pattern(sentence: str) -> AntiPattern | None:
     """The anti-pattern ``sentence`` states, if it states one."""
     text = sentence.strip()
+    label = _DEPRECATED_LABEL.match(text)
+    label_version = f"since {label.group('version')}" if label else None
+    if label:
+        rest = text[label.end() :]
+        # "Deprecated since 2.1: The verify parameter is deprecated; use X." -> the part after the label
+        if re.search(r"\bdeprecated\b|\breplaced\s+by\b|\bsuperseded\b", rest, _F):
+            text = rest
     for kind, pattern in _PATTERNS:
         match = pattern.search(text)
         if not match:
@@ -77,7 +88,7 @@ def find_anti_pattern(sentence: str) -> AntiPattern | None:
         if kind != "avoid" and prefer is None and avoid is None:
             continue
         verb = groups.get("verb")
-        version = groups.get("version")
+        version = groups.get("version") or label_version
         return AntiPattern(
             sentence=sentence,
             kind=kind,
@@ -85,5 +96,6 @@ def find_anti_pattern(sentence: str) -> AntiPattern | None:
             prefer=prefer,
             verb=re.sub(r"\s+", " ", verb.lower()) if verb else None,
             version=re.sub(r"\s+", " ", version) if version else None,
+            removed=groups.get("removed"),
         )
     return None

@@ -28,7 +28,8 @@ ALERT_ADMONITIONS: dict[str, Strength] = {
     "important": "should",
     "deprecated": "should",
 }
-_ANAPHORA = re.compile(r"^(?:this|it|these|that|they|doing\s+so|otherwise|such|those|here)\b", re.I)
+_ANAPHORA = re.compile(r"^(?:this|these|that|they|doing\s+so|otherwise|such|those)\b", re.I)
+_IT = re.compile(r"^it\b(?!['\u2019]s\s+(?:a\s+)?(?:good|best|recommended|important))(?!\s+is\s+(?:a\s+)?(?:good|best|strongly|highly|recommended|important|necessary))", re.I)
 _NEGATION = re.compile(r"\b(?:not|never|no\s+longer|cannot)\b|n['\u2019]t\b", re.I)
 
 
@@ -69,24 +70,22 @@ class Directive:
         return STRENGTH_RANK[self.strength]
 
 
-def _code_subjects(text: str, known: Iterable[str]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(s.text for s in find_subjects(text, known) if s.is_code))
+def _code_subjects(text: str, known: Iterable[str], commands: Iterable[str] = ()) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s.text for s in find_subjects(text, known, commands) if s.is_code))
 
 
-def _evidence(sentence: ProseSentence, known: frozenset[str]) -> str:
+def _evidence(sentence: ProseSentence, known: frozenset[str], commands: tuple[str, ...]) -> str:
     """The sentence, widened to the previous one when it only says "this"/"it"."""
-    if (
-        sentence.previous is not None
-        and _ANAPHORA.match(sentence.text)
-        and not _code_subjects(sentence.text, known)
+    if sentence.previous is not None and (
+        _ANAPHORA.match(sentence.text) or (_IT.match(sentence.text) and not _code_subjects(sentence.text, known, commands))
     ):
         return sentence.unit[sentence.previous.start : sentence.span.end]
     return sentence.text
 
 
-def _directive(sentence: ProseSentence, known: frozenset[str]) -> Directive | None:
+def _directive(sentence: ProseSentence, known: frozenset[str], commands: tuple[str, ...]) -> Directive | None:
     text = sentence.text
-    classification = classify(text, has_subject=bool(_code_subjects(text, known)))
+    classification = classify(text, has_subject=bool(_code_subjects(text, known, commands)))
     anti_pattern = find_anti_pattern(text)
     if classification is None and (anti_pattern is None or anti_pattern.kind == "avoid"):
         return None
@@ -100,7 +99,7 @@ def _directive(sentence: ProseSentence, known: frozenset[str]) -> Directive | No
         cues = ("deprecated",) if anti_pattern.kind == "deprecated" else ("instead of",)
     if anti_pattern is not None and anti_pattern.kind == "avoid" and polarity == "do":
         anti_pattern = None  # "don't forget to ..." is not an anti-pattern
-    evidence = _evidence(sentence, known)
+    evidence = _evidence(sentence, known, commands)
     return Directive(
         sentence=text,
         evidence=evidence,
@@ -111,12 +110,12 @@ def _directive(sentence: ProseSentence, known: frozenset[str]) -> Directive | No
         section_index=sentence.section_index,
         block_index=sentence.block_index,
         admonition=sentence.admonition,
-        subjects=_code_subjects(evidence, known),
+        subjects=_code_subjects(evidence, known, commands),
         anti_pattern=anti_pattern,
     )
 
 
-def _alert_directive(sentences: list[ProseSentence], known: frozenset[str]) -> Directive:
+def _alert_directive(sentences: list[ProseSentence], known: frozenset[str], commands: tuple[str, ...]) -> Directive:
     """An alert admonition without cue words: its opening sentence(s) are the directive."""
     first = sentences[0]
     last = sentences[1] if len(sentences) > 1 and len(first.text.split()) < 8 else first
@@ -133,21 +132,23 @@ def _alert_directive(sentences: list[ProseSentence], known: frozenset[str]) -> D
         section_index=first.section_index,
         block_index=first.block_index,
         admonition=kind,
-        subjects=_code_subjects(evidence, known),
+        subjects=_code_subjects(evidence, known, commands),
         anti_pattern=find_anti_pattern(evidence) if kind == "deprecated" else None,
     )
 
 
-def find_directives(page: DocPage, known: Iterable[str] = ()) -> list[Directive]:
-    """The page's directives in document order; ``known`` names from its code help find subjects."""
+def find_directives(page: DocPage, known: Iterable[str] = (), commands: Iterable[str] = ()) -> list[Directive]:
+    """The page's directives in document order; ``known`` names and ``commands`` from its
+    code help find what each one is about."""
     known_set = frozenset(known)
+    command_list = tuple(commands)
     directives: list[Directive] = []
     seen: set[str] = set()
     alert_units: dict[tuple[int, int, str], list[ProseSentence]] = {}
     alert_has_cue: set[tuple[int, int, str]] = set()
     for sentence in iter_prose(page):
         key = (sentence.section_index, sentence.block_index, sentence.unit)
-        directive = _directive(sentence, known_set)
+        directive = _directive(sentence, known_set, command_list)
         if sentence.block_kind == "admonition" and sentence.admonition in ALERT_ADMONITIONS:
             alert_units.setdefault(key, []).append(sentence)
             if directive is not None:
@@ -158,7 +159,7 @@ def find_directives(page: DocPage, known: Iterable[str] = ()) -> list[Directive]
     for key, sentences in alert_units.items():
         if key in alert_has_cue:
             continue
-        directive = _alert_directive(sentences, known_set)
+        directive = _alert_directive(sentences, known_set, command_list)
         if directive.evidence not in seen:
             seen.add(directive.evidence)
             directives.append(directive)

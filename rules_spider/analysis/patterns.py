@@ -36,7 +36,7 @@ def find_patterns(page: DocPage, *, top_keywords: int = 10) -> PagePatterns:
     """Analyse ``page`` (already extracted: ``sections`` and ``text`` filled)."""
     code = page_code_patterns(page)
     identifiers = code.identifiers()
-    directives = find_directives(page, identifiers)
+    directives = find_directives(page, identifiers, code.cli)
     keywords, section_keywords = page_keywords(page, top_keywords)
     return PagePatterns(
         directives=directives,

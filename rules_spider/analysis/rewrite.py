@@ -15,6 +15,7 @@ import re
 from collections.abc import Sequence
 
 from rules_spider.analysis.antipatterns import AntiPattern
+from rules_spider.analysis.cues import IMPERATIVE_VERBS, classify
 from rules_spider.analysis.subjects import strip_backticks
 
 _F = re.I
@@ -49,10 +50,15 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_CLAUSE + r"it(?:\s+is|['\u2019]s)\s+(?:a\s+)?(?:good|best)\s+(?:idea|practice)\s+to\s+", _F), r"\1"),
     (re.compile(_CLAUSE + r"make\s+sure\s+(?:that\s+)?you\s+", _F), r"\1make sure you "),
 )
+_PREFER_TAIL = re.compile(r",\s*(?:which|because|since|so|as|otherwise|and|but)\b.*$|;\s.*$", _F)
 _PRONOUN = re.compile(r"^(?:this|it|these|that|they|those|doing\s+so)$", _F)
 _NEGATION = re.compile(r"\b(?:not|never|no|avoid|cannot|without|instead|rather|deprecated)\b|n['\u2019]t\b", _F)
 _CLAUSE_BREAK = re.compile(r",\s|;\s|:\s|[.!]\s|\s[\u2014\u2013-]\s|\s(?:because|when|since|so\s+that|which|unless|otherwise|as\s+(?:this|it|that)|or\s+else|to\s+avoid|to\s+prevent|in\s+order\s+to|if)\s", _F)
-_TRAILING_STOP = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by|from|when|if|that|your|you|is|are|be))+$", _F)
+_TRAILING_STOP = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by|from|when|if|that|your|you|is|are|be|only))+$", _F)
+# After cutting a long title mid-clause, these cannot end it either.
+_TRAILING_CUT = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by|from|when|if|that|your|you|is|are|be|instead|than|rather|which|so|but|its|their|it|them|not|only|every|each|any|all|some|one|its|this|these|those))+$", _F)
+_CLAUSE_SPLIT = re.compile(r";\s+|:\s+|,\s+but\s+|,\s+and\s+|\s+\u2014\s+", _F)
+_DEPRECATION_NOTE = re.compile(r"\s*\(deprecated\b[^)]*\)", _F)
 _INTRO_CLAUSE = re.compile(r"^(?:if|when|whenever|in|on|to|for|unless|before|after|while|once|with|by|since|as)\b[^,;]*,\s", _F)
 _TITLE_LEAD = re.compile(r"^(?:deprecated\s+(?:since|in|as\s+of)\s+(?:version\s+)?v?\d[\w.]*\s*[:.,]\s*|always\s+|make\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)?|be\s+sure\s+to\s+|ensure\s+(?:that\s+)?(?:you\s+)?)", _F)
 
@@ -75,12 +81,15 @@ def _anti_pattern_body(ap: AntiPattern) -> str | None:
     if ap.prefer is None or ap.avoid is None or _PRONOUN.match(ap.avoid):
         return None
     verb = (ap.verb or "use").capitalize()
+    # "use Y, which also does Z" -> "use Y instead of X, which also does Z"
+    tail_match = _PREFER_TAIL.search(ap.prefer)
+    prefer, tail = (ap.prefer[: tail_match.start()], ap.prefer[tail_match.start() :]) if tail_match else (ap.prefer, "")
     if ap.kind == "instead" and re.match(r"^\s*instead\s+of\b", ap.sentence, _F):
-        return f"{verb} {ap.prefer} instead of {ap.avoid}."
+        return f"{verb} {prefer} instead of {ap.avoid}{tail}."
     if ap.kind == "deprecated":
         avoid = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), ap.avoid, flags=_F)
-        note = f"deprecated {ap.version}" if ap.version else "deprecated"
-        return f"{verb} {ap.prefer} instead of {avoid} ({note})."
+        note = "deprecated" + (f" {ap.version}" if ap.version else "") + (f", removed in {ap.removed}" if ap.removed else "")
+        return f"{verb} {prefer} instead of {avoid} ({note}){tail}."
     return None
 
 
@@ -107,9 +116,38 @@ def mark_code(text: str, subjects: Sequence[str]) -> str:
     return pattern.sub(lambda m: m.group(0) if m.group(0).startswith("`") else f"`{m.group(0)}`", text)
 
 
-def make_title(body: str, subject: str | None = None, max_words: int = 10) -> str:
+def directive_clause(text: str) -> str:
+    """The clause that gives the instruction: ``text`` itself, unless it opens with a
+    statement ("A Client is thread-safe, but an AsyncClient must ...") and a later
+    clause is the directive."""
+    clauses = [m for m in _CLAUSE_SPLIT.finditer(text) if not _depth_at(text, m.start())]
+    if not clauses:
+        return text
+    first = text[: clauses[0].start()]
+    first_word = first.split(maxsplit=1)[0].lower() if first.split() else ""
+    if classify(first, has_subject=True) is not None or first_word in IMPERATIVE_VERBS:
+        return text
+    for index, match in enumerate(clauses):
+        end = clauses[index + 1].start() if index + 1 < len(clauses) else len(text)
+        clause = text[match.end() : end]
+        if classify(clause, has_subject=True) is not None:
+            return text[match.end() :]
+    return text
+
+
+def _depth_at(text: str, position: int) -> int:
+    depth = 0
+    for char in text[:position]:
+        if char in "([{":
+            depth += 1
+        elif char in ")]}" and depth:
+            depth -= 1
+    return depth
+
+
+def make_title(body: str, subject: str | None = None, max_words: int = 12) -> str:
     """A short title: the body's first clause, naming ``subject``."""
-    text = body.strip().rstrip(".!")
+    text = directive_clause(_DEPRECATION_NOTE.sub("", body.strip().rstrip(".!")))
     lead = _TITLE_LEAD.match(text)
     if lead and len(text[lead.end() :].split()) >= 2:
         text = text[lead.end() :]
@@ -118,20 +156,24 @@ def make_title(body: str, subject: str | None = None, max_words: int = 10) -> st
     for match in _CLAUSE_BREAK.finditer(text):
         if intro and match.start() < intro.end():
             continue  # "If you use threads, ..." keeps its condition
+        if _depth_at(text, match.start()):
+            continue  # a comma inside call arguments
         if len(text[: match.start()].split()) >= 3:
             title = text[: match.start()]
             break
     words = title.split()
+    trailing = _TRAILING_STOP
     if len(words) > max_words:
+        trailing = _TRAILING_CUT
         cut = max_words
         if subject and subject in title:
             end_word = len(title[: title.index(subject) + len(subject)].split())
-            if end_word <= max_words + 4:
-                cut = max(end_word, 3)
+            if max_words < end_word <= max_words + 4:
+                cut = end_word
         title = " ".join(words[:cut])
     if title.count("(") > title.count(")"):
         title = title[: title.rindex("(")]
-    title = _TRAILING_STOP.sub("", title.rstrip()).rstrip(",;:")
+    title = trailing.sub("", title.rstrip()).rstrip(",;:")
     if subject and subject not in title:
         title = f"{title} ({subject})"
     return title[0].upper() + title[1:] if title else title

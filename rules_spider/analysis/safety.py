@@ -26,9 +26,10 @@ _INJECTION: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("prompt injection: chat markup", re.compile(r"<\|(?:im_start|im_end|system|endoftext)\|>|\[/?INST\]|<<SYS>>|^\s*#{2,}\s*(?:system|instruction)s?\s*:?\s*$", re.I | re.M)),
     ("prompt injection: new instructions", re.compile(r"\bnew\s+instructions?\s*:|\b(?:ai|llm|assistant|model)s?\s+(?:reading|processing)\s+this\b|\bnote\s+to\s+(?:the\s+)?(?:ai|llm|assistant|model)\b", _F)),
     ("exfiltration", re.compile(
-        r"\b(?:send|post|upload|exfiltrate|forward|transmit|e-?mail|leak|copy|paste|submit|report)\b[^.\n]{0,80}?"
+        r"\b(?:send|post|upload|exfiltrate|forward|transmit|e-?mail|leak|copy|paste|submit|report)\b[^\n]{0,80}?"
         r"\b(?:secrets?|credentials?|tokens?|api[\s_-]?keys?|passwords?|passphrases?|env(?:ironment)?(?:\s+variables|\s+vars)?|\.env|ssh\s+keys?|private\s+keys?|cookies?|session\s+ids?|aws_\w+)\b"
-        r"[^.\n]{0,80}?\b(?:to|into|at)\b\s+\S", _F)),
+        r"[^\n]{0,80}?\b(?:to|into|at)\s+(?:(?:our|my|this|the\s+following)\s+[\w\s-]{0,30}?(?:endpoint|url|address|server|webhook|inbox|site)|"
+        r"https?://|[\w.-]+\.[a-z]{2,}\b|\S+@\S+\.\w+|us\b|me\b)", _F)),
     ("exfiltration", re.compile(r"\b(?:env|printenv|cat\s+~?/?\S*(?:\.env|id_rsa|credentials)\S*)\s*\|\s*(?:curl|wget|nc|netcat)\b", _F)),
     ("exfiltration", re.compile(r"\b(?:curl|wget)\b[^\n|]{0,200}\$\{?(?:\w*(?:SECRET|TOKEN|PASSWORD|KEY|CREDENTIAL)\w*)\}?", _F)),
 )

@@ -4,7 +4,9 @@ Extraction may or may not keep inline code in backticks, so besides
 backtick spans we recognise identifiers by their shape: calls
 (``Client.close()``), dotted names, ``--flags``, ``snake_case`` keys,
 ``CamelCase``/``mixedCase`` names, ``UPPER_CASE`` settings, file names,
-``<Tags>`` and versions. Names the page's own code defines or uses
+``<Tags>``, ``@decorators``, ``@scope/packages``, ``pkg[extras]``,
+requirement specifiers, ``[toml.tables]``, ``Header-Names``, command lines
+(``pip install x``, ``npx vitest --run``) and versions. Names the page's own code defines or uses
 (``known``) count too, so a plain ``Client`` is a subject on a page whose
 examples call ``Client(...)``.
 """
@@ -15,9 +17,33 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-# Ordered by how sure the shape is to name code; earlier kinds win.
+# Tools whose name, followed by a subcommand or flags, is a command line even in prose.
+_PROSE_TOOLS = (
+    "pip|pip3|pipx|uvx|uv|poetry|pdm|hatch|conda|npm|npx|yarn|pnpm|bun|deno|cargo|rustup|docker-compose|docker|"
+    "kubectl|helm|git|brew|apt-get|dnf|curl|wget|gradle|mvn|dotnet|gem|bundle|composer|terraform|aws|gcloud|az|"
+    "scrapy|django-admin|uvicorn|gunicorn|pytest|tox|nox|python3? -m"
+)
+_SUBCOMMANDS = frozenset(
+    "install add run exec build test init push pull clone commit checkout up down apply get set config migrate "
+    "create remove uninstall update upgrade publish start serve dev lint format check sync lock login deploy "
+    "compose new generate crawl startproject shell".split()
+)
+_ARG = r"(?:--?[A-Za-z][\w-]*(?:=[\w./:@-]+)?|\.?[\w@](?:[\w@./:\[\],=<>~*+-]*[\w\]*])?)"
+_PROSE_STOP = frozenset(
+    "before after in to so when if and or because with for on at by the a an from into then it this that your you "
+    "is are every any each only instead first once while until unless whenever rather than as of not never".split()
+)
+_FILE_NAME = r"(?:[\w-]|\$\{\w+\})+"
+_FILE_EXT = r"py|pyi|toml|ya?ml|json|ini|cfg|conf|env|lock|txt|md|mdx|rst|js|mjs|cjs|jsx|ts|tsx|go|rs|rb|java|kt|cs|php|html|css|scss|sh|sql|xml|gradle|proto|dockerfile"
+
+# Ordered by how sure the shape is to name code; earlier kinds claim their text first.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"`([^`\n]{1,80})`")),
+    ("command", re.compile(rf"(?<![\w/.-])((?:{_PROSE_TOOLS})(?:\s+{_ARG}){{1,10}})")),
+    ("package", re.compile(r"(?<![\w@/.-])(@[a-z0-9][\w.-]*/[\w.-]*\w|[a-z][\w.-]*\[[\w,-]+\])")),
+    ("decorator", re.compile(r"(?<![\w.@])(@[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\((?:[^()\n]|\([^()\n]*\)){0,60}\))?)")),
+    ("requirement", re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*(?:\[[\w,-]+\])?(?:==|>=|<=|~=|!=)[\w.*]+(?:,\s?(?:==|>=|<=|~=|!=|<|>)[\w.*]+)*)")),
+    ("table", re.compile(r"(?<![\w\]])(\[\[?[A-Za-z_][\w-]*(?:\.[\w\"-]+)+\]\]?)")),
     (
         "call",
         re.compile(
@@ -26,11 +52,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
     ("flag", re.compile(r"(?<![\w-])(--[a-z0-9][\w-]*(?:=[\w./:-]+)?)")),
     ("tag", re.compile(r"(</?[A-Za-z][\w.-]*(?:\s[^<>]{0,40})?/?>)")),
-    ("file", re.compile(r"(?<![\w/.-])((?:[\w-]+/)*\.?[\w-]+\.(?:py|pyi|toml|ya?ml|json|ini|cfg|conf|env|lock|txt|md|mdx|rst|js|mjs|cjs|jsx|ts|tsx|go|rs|rb|java|kt|cs|php|html|css|scss|sh|sql|xml|gradle|proto|dockerfile))(?![\w])", re.I)),
-    ("kwarg", re.compile(r"(?<![\w.$-])([a-z_][a-z0-9_]*=(?:[\w.:/-]+|\"[^\"\s]{0,30}\"|'[^'\s]{0,30}'))")),
+    ("file", re.compile(rf"(?<![\w/.$-])((?:{_FILE_NAME}/)*\.?{_FILE_NAME}(?:\.{_FILE_NAME})*\.(?:{_FILE_EXT}))(?![\w])", re.I)),
+    ("kwarg", re.compile(r"(?<![\w.$-])([a-z_][a-z0-9_]*=(?:[\w.:/-]*[\w/]|\"[^\"\s]{0,30}\"|'[^'\s]{0,30}'))")),
     ("dotted", re.compile(r"(?<![\w.@/-])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)(?![\w(])")),
     ("dotenv", re.compile(r"(?<![\w.])(\.(?:env|gitignore|npmrc|pypirc|editorconfig|dockerignore)(?:\.\w+)?)\b")),
     ("constant", re.compile(r"(?<![\w.$])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")),
+    ("header", re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)+)(?![\w-])")),
     ("snake", re.compile(r"(?<![\w.$-])([a-z][a-z0-9]*(?:_[a-z0-9]+)+=?)(?![\w(])")),
     ("camel", re.compile(r"(?<![\w.$])([A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+|[A-Z]{2,}[a-z][a-z0-9]*(?:[A-Z][a-z0-9]*)*|[a-z]+(?:[A-Z][a-z0-9]*)+)\b")),
     ("version", re.compile(r"(?<![\w.])((?:v|version\s+|python\s*|node(?:\.js)?\s*)?\d+\.\d+(?:\.\d+)?(?:[a-z]+\d*)?\+?)(?![\w.])", re.I)),
@@ -64,6 +91,23 @@ class Subject:
         return self.kind != "version"
 
 
+def _trim_command(text: str) -> str | None:
+    """Cut a prose command line where the prose resumes; None when it is not a command."""
+    words = text.split()
+    kept = [words[0]]
+    if words[0].startswith("python"):
+        kept = words[:2]
+        words = words[1:]
+    for word in words[1:]:
+        if word.lower() in _PROSE_STOP:
+            break
+        kept.append(word)
+    args = kept[1:] if not kept[0].startswith("python") else kept[2:]
+    if not args or not (any(a.startswith("-") for a in args) or args[0] in _SUBCOMMANDS or kept[0].startswith("python")):
+        return None
+    return " ".join(kept)
+
+
 def _accept(kind: str, text: str) -> bool:
     if kind == "dotted":
         lowered = text.lower()
@@ -83,18 +127,37 @@ def _accept(kind: str, text: str) -> bool:
     return True
 
 
-def find_subjects(sentence: str, known: Iterable[str] = ()) -> list[Subject]:
-    """Identifiers in ``sentence`` in order of confidence, then position; no overlaps."""
+def find_subjects(sentence: str, known: Iterable[str] = (), commands: Iterable[str] = ()) -> list[Subject]:
+    """Identifiers in ``sentence``: backtick spans first, then by position; no overlaps.
+
+    ``known`` are names from the page's code, ``commands`` its command lines
+    (a sentence quoting the first words of one names that command).
+    """
     found: list[Subject] = []
     taken: list[tuple[int, int]] = []
 
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
 
+    for command in sorted(set(commands), key=len, reverse=True):
+        words = command.split()
+        for size in range(len(words), 1, -1):
+            prefix = " ".join(words[:size])
+            match = re.search(rf"(?<![\w/.-]){re.escape(prefix)}(?![\w/-])", sentence)
+            if match and free(*match.span()):
+                taken.append(match.span())
+                found.append(Subject(prefix, "command", match.start()))
+                break
+
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(sentence):
             text = match.group(1).strip().rstrip("=")
             start, end = match.span(1)
+            if kind == "command":
+                trimmed = _trim_command(text)
+                if trimmed is None:
+                    continue
+                text, end = trimmed, start + len(trimmed)
             if not _accept(kind, text) or not free(start, end):
                 continue
             taken.append((start, end))
@@ -112,9 +175,9 @@ def find_subjects(sentence: str, known: Iterable[str] = ()) -> list[Subject]:
     return found
 
 
-def primary_subject(sentence: str, known: Iterable[str] = ()) -> Subject | None:
+def primary_subject(sentence: str, known: Iterable[str] = (), commands: Iterable[str] = ()) -> Subject | None:
     """The identifier the sentence is most likely about, if it names one."""
-    subjects = [s for s in find_subjects(sentence, known) if s.is_code]
+    subjects = [s for s in find_subjects(sentence, known, commands) if s.is_code]
     return subjects[0] if subjects else None
 
 

@@ -16,21 +16,21 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from rules_spider.learning.abtest import all_tests
-from rules_spider.learning.batches import BATCHES_KEY
-from rules_spider.learning.engine import SelfImprovingEngine
+from rules_spider.learning.paths import state_dir_from_settings
 from rules_spider.learning.signals import FeedbackSignal, InvalidSignalError, make_signal
+from rules_spider.learning.store import FeedbackStore
 
 if TYPE_CHECKING:
     import argparse
     from collections.abc import Iterator, Sequence
+
+    from rules_spider.learning.engine import SelfImprovingEngine
 
 IMPORT_BATCH = 5000
 
@@ -118,17 +118,25 @@ class Command(ScrapyCommand):
             raise UsageError(
                 "choose one action: --rule/--signal/--value, --import FILE, --stats or --retrain"
             )
+        state_dir = state_dir_from_settings(self.settings)
+        if record or opts.import_path is not None:
+            with FeedbackStore(state_dir) as store:
+                if record:
+                    self._record(store, opts)
+                else:
+                    self._import(store, Path(opts.import_path), opts.source)
+            return
+        # Imported here, not at the top: scrapy imports every command module to
+        # list them, and the engine pulls in scikit-learn and scipy.
+        from rules_spider.learning.engine import SelfImprovingEngine
+
         with SelfImprovingEngine.from_settings(self.settings) as engine:
-            if record:
-                self._record(engine, opts)
-            elif opts.import_path is not None:
-                self._import(engine, Path(opts.import_path), opts.source)
-            elif opts.stats:
+            if opts.stats:
                 self._stats(engine, opts.limit)
             else:
                 self._retrain(engine)
 
-    def _record(self, engine: SelfImprovingEngine, opts: argparse.Namespace) -> None:
+    def _record(self, store: FeedbackStore, opts: argparse.Namespace) -> None:
         missing = [f"--{name}" for name, value in (("rule", opts.rule_id), ("signal", opts.signal), ("value", opts.value)) if value is None]
         if missing:
             raise UsageError(f"recording a signal needs {', '.join(missing)}", print_help=False)
@@ -144,14 +152,14 @@ class Command(ScrapyCommand):
                 raise UsageError(f"--context is not JSON: {exc.msg}", print_help=False) from None
         source = opts.source or "cli"
         try:
-            signal_id = engine.store.add_signal(opts.rule_id, opts.signal, value, context, source)
+            signal_id = store.add_signal(opts.rule_id, opts.signal, value, context, source)
         except InvalidSignalError as exc:
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = 1
             return
         print(f"recorded signal {signal_id}: rule {opts.rule_id} {opts.signal}={value:g} (source {source})")
 
-    def _import(self, engine: SelfImprovingEngine, path: Path, source: str | None) -> None:
+    def _import(self, store: FeedbackStore, path: Path, source: str | None) -> None:
         if not path.is_file():
             raise UsageError(f"--import {path}: no such file", print_help=False)
         imported = bad = 0
@@ -163,14 +171,17 @@ class Command(ScrapyCommand):
                 continue
             pending.append(parsed)
             if len(pending) >= IMPORT_BATCH:
-                imported += len(engine.store.add_signals(pending))
+                imported += len(store.add_signals(pending))
                 pending = []
-        imported += len(engine.store.add_signals(pending))
+        imported += len(store.add_signals(pending))
         print(f"imported {imported} signals from {path}; {bad} bad lines")
         if bad:
             self.exitcode = 1
 
     def _stats(self, engine: SelfImprovingEngine, limit: int) -> None:
+        from rules_spider.learning.abtest import all_tests
+        from rules_spider.learning.batches import BATCHES_KEY
+
         since = engine.window_start()
         report = engine.usage_report(limit=limit)
         total = engine.store.signal_count(since=since)
@@ -237,4 +248,4 @@ class Command(ScrapyCommand):
         print(f"training size: {meta.training_size} rules ({meta.n_signals} signals)")
         print(f"cv mae: {meta.cv_mae:.4f} ({meta.cv_folds}-fold)")
         print(f"cv interval coverage: {meta.cv_interval_coverage:.3f} (nominal {1 - meta.interval_alpha:.2f})")
-        print(f"trained in {report.seconds:.1f} s at {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC")
+        print(f"training time: {report.seconds:.1f} s")

@@ -274,9 +274,9 @@ def _is_link_list(el: etree._Element) -> bool:
     return len(link_text) >= 0.8 * len(text)
 
 
-_LAYOUT_MARKERS = etree.XPath("boolean(.//pre | .//table | .//h1 | .//h2 | .//h3 | .//h4)")
+_LAYOUT_MARKERS = ("pre", "table", "h1", "h2", "h3", "h4")
 
 
 def _is_layout_table(el: etree._Element) -> bool:
     # Pygments "highlighttable" and old table-based layouts hold blocks, not data.
-    return "highlighttable" in class_tokens(el) or bool(_LAYOUT_MARKERS(el))
+    return "highlighttable" in class_tokens(el) or next(el.iterdescendants(_LAYOUT_MARKERS), None) is not None

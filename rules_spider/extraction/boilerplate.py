@@ -79,7 +79,8 @@ CHROME_LINK_TEXTS = frozenset(
 )
 ANCHOR_GLYPHS = frozenset({"¶", "#", "§", "🔗", "link", "permalink", "\uf0c1"})
 
-_HAS_HEADING = etree.XPath("boolean(.//h1 | .//h2 | .//h3 | .//h4 | .//h5 | .//h6)")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_TITLE_ID_TAGS = frozenset(_HEADINGS + ("section", "article", "dt", "span"))
 _WS = re.compile(r"\s+")
 
 
@@ -104,15 +105,18 @@ def is_boilerplate(el: etree._Element) -> bool:
         role = attrib.get("role")
         if role and role in NOISE_ROLES:
             return True
-        ident = attrib.get("id")
-        if ident and (ident.lower() in NOISE_IDS or NOISE_PATTERN.search(ident)):
-            return True
         cls = attrib.get("class")
-        if cls:
-            for token in cls.split():
-                if token in NOISE_CLASSES:
-                    return True
-            if NOISE_PATTERN.search(cls):
+        tokens = cls.split() if cls else ()
+        for token in tokens:
+            if token in NOISE_CLASSES:
+                return True
+            # "admonition-cookie-policy" is a titled admonition, not a banner.
+            if NOISE_PATTERN.search(token) and not token.startswith("admonition"):
+                return True
+        ident = attrib.get("id")
+        # Headings and sections get ids from their titles ("Cookies", "Search"): content.
+        if ident and tag not in _TITLE_ID_TAGS and "section" not in tokens:
+            if ident.lower() in NOISE_IDS or NOISE_PATTERN.search(ident):
                 return True
         style = attrib.get("style")
         if style and "none" in style and _WS.sub("", style).lower().find("display:none") >= 0:
@@ -123,7 +127,7 @@ def is_boilerplate(el: etree._Element) -> bool:
         return admonition_kind(el) is None
     if tag in ("header", "form"):
         # An article's own <header> holds its title; a site header holds none.
-        return not _HAS_HEADING(el)
+        return next(el.iterdescendants(_HEADINGS), None) is None
     return False
 
 

@@ -48,12 +48,19 @@ def _gather_code(el: etree._Element, parts: list[str]) -> None:
     if el.text:
         parts.append(el.text)
     for child in el:
-        if child.tag == "br":
+        tag = child.tag
+        if tag == "br":
             parts.append("\n")
-        elif not is_boilerplate(child):
+        elif (tag == "span" and _is_token_span(child)) or not is_boilerplate(child):
             _gather_code(child, parts)
         if child.tail:
             parts.append(child.tail)
+
+
+def _is_token_span(span: etree._Element) -> bool:
+    # Fast path for the thousands of highlighter token spans ("k", "nx", "token keyword").
+    attrib = span.attrib
+    return len(attrib) == 1 and len(attrib.get("class", "")) <= 16 and "line" not in attrib.get("class", "")
 
 
 def code_language(pre: etree._Element, stop: etree._Element | None = None) -> str | None:

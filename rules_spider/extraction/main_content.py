@@ -9,39 +9,66 @@ from lxml import etree
 from rules_spider.extraction.boilerplate import is_boilerplate
 
 
-def _has_class(name: str) -> str:
-    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
 # Most specific first: a theme's article wrapper beats a generic <main> that also
-# holds sidebars. Each rule is (name, xpath predicate on any element).
-MAIN_RULES: tuple[tuple[str, str], ...] = (
-    ("md-content__inner", _has_class("md-content__inner")),
-    ("theme-doc-markdown", _has_class("theme-doc-markdown")),
-    ("articleBody", "@itemprop='articleBody'"),
-    ("role=main", "@role='main'"),
-    ("main", "self::main"),
-    ("article", "self::article"),
-    ("div.body", f"self::div and {_has_class('body')}"),
-    ("div.document", f"self::div and {_has_class('document')}"),
-    ("rst-content", _has_class("rst-content")),
-    ("md-content", _has_class("md-content")),
-    ("vp-doc", _has_class("vp-doc")),
-    ("#content", "@id='content'"),
-    ("#main-content", "@id='main-content'"),
-    ("#main", "@id='main'"),
-    ("markdown-body", _has_class("markdown-body")),
-    ("markdown", _has_class("markdown")),
-    ("content", f"self::div and {_has_class('content')}"),
+# holds sidebars. Each rule is (name, tag it needs or None, attribute, value);
+# the attribute "class" matches one class token, None matches on the tag alone.
+MAIN_RULES: tuple[tuple[str, str | None, str | None, str | None], ...] = (
+    ("md-content__inner", None, "class", "md-content__inner"),
+    ("theme-doc-markdown", None, "class", "theme-doc-markdown"),
+    ("articleBody", None, "itemprop", "articleBody"),
+    ("role=main", None, "role", "main"),
+    ("main", "main", None, None),
+    ("article", "article", None, None),
+    ("div.body", "div", "class", "body"),
+    ("div.document", "div", "class", "document"),
+    ("rst-content", None, "class", "rst-content"),
+    ("md-content", None, "class", "md-content"),
+    ("vp-doc", None, "class", "vp-doc"),
+    ("#content", None, "id", "content"),
+    ("#main-content", None, "id", "main-content"),
+    ("#main", None, "id", "main"),
+    ("markdown-body", None, "class", "markdown-body"),
+    ("markdown", None, "class", "markdown"),
+    ("content", "div", "class", "content"),
 )
-_RULE_TESTS = [(name, etree.XPath(f"boolean(self::*[{pred}])")) for name, pred in MAIN_RULES]
-_ANY_RULE = etree.XPath("//body//*[" + " or ".join(f"({pred})" for _, pred in MAIN_RULES) + "]")
-_BODY = etree.XPath("//body")
+_BY_CLASS: dict[str, list[tuple[int, str | None]]] = {}
+_BY_ATTR: dict[tuple[str, str], list[tuple[int, str | None]]] = {}
+_BY_TAG: dict[str, list[int]] = {}
+for _rank, (_name, _tag, _attr, _value) in enumerate(MAIN_RULES):
+    if _attr is None:
+        _BY_TAG.setdefault(str(_tag), []).append(_rank)
+    elif _attr == "class":
+        _BY_CLASS.setdefault(str(_value), []).append((_rank, _tag))
+    else:
+        _BY_ATTR.setdefault((_attr, str(_value)), []).append((_rank, _tag))
+_MATCH_ATTRS = ("itemprop", "role", "id")
+# Themes put their content wrappers on these tags; iterating them is done in C.
+_CANDIDATE_TAGS = ("div", "main", "article", "section")
 
 # Density fallback: text blocks that vote for the container holding them.
 _TEXT_TAGS = ("p", "pre", "li", "td", "dd", "blockquote")
 _MIN_TEXT = 20
 _SHARE = 0.8
+
+
+def _ranks(el: etree._Element) -> list[int]:
+    tag = el.tag
+    ranks = list(_BY_TAG.get(tag, ()))
+    attrib = el.attrib
+    if attrib:
+        cls = attrib.get("class")
+        if cls:
+            for token in cls.split():
+                for rank, need in _BY_CLASS.get(token, ()):
+                    if need is None or need == tag:
+                        ranks.append(rank)
+        for attr in _MATCH_ATTRS:
+            value = attrib.get(attr)
+            if value:
+                for rank, need in _BY_ATTR.get((attr, value), ()):
+                    if need is None or need == tag:
+                        ranks.append(rank)
+    return ranks
 
 
 def main_candidates(root: etree._Element) -> Iterator[tuple[str, etree._Element]]:
@@ -51,22 +78,17 @@ def main_candidates(root: etree._Element) -> Iterator[tuple[str, etree._Element]
     <article>s) is ambiguous and skipped, so a wider container wins instead.
     Elements inside site chrome (an <article> in a sidebar) never count.
     """
-    matches = _ANY_RULE(root)
-    by_rule: dict[str, list[etree._Element]] = {}
-    for el in matches:
-        for name, test in _RULE_TESTS:
-            if test(el):
-                by_rule.setdefault(name, []).append(el)
-    for name, _ in MAIN_RULES:
-        found = by_rule.get(name)
-        if not found:
-            continue
-        outermost = _outermost(found)
+    by_rank: dict[int, list[etree._Element]] = {}
+    for el in root.iter(_CANDIDATE_TAGS):
+        for rank in _ranks(el):
+            by_rank.setdefault(rank, []).append(el)
+    for rank in sorted(by_rank):
+        outermost = _outermost(by_rank[rank])
         if len(outermost) != 1:
             continue
         el = outermost[0]
         if not _inside_chrome(el):
-            yield name, el
+            yield MAIN_RULES[rank][0], el
 
 
 def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
@@ -79,8 +101,8 @@ def _inside_chrome(el: etree._Element) -> bool:
 
 
 def body_of(root: etree._Element) -> etree._Element:
-    found = _BODY(root)
-    return found[0] if found else root
+    found = root.find("body")
+    return found if found is not None else root
 
 
 def densest_container(body: etree._Element) -> etree._Element:

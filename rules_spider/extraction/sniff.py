@@ -14,8 +14,8 @@ _NOT_HTML_TYPES = frozenset(
 )
 _NOT_HTML_PREFIXES = ("image/", "audio/", "video/", "font/", "model/")
 _BINARY_MAGIC = (
-    b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"BZh", b"\xfd7zXZ",
-    b"7z\xbc\xaf", b"Rar!", b"RIFF", b"OggS", b"ID3", b"\x00asm", b"wOFF", b"wOF2", b"\x7fELF", b"MZ",
+    b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"\xfd7zXZ",
+    b"7z\xbc\xaf", b"Rar!", b"RIFF", b"OggS", b"\x00asm", b"wOFF", b"wOF2", b"\x7fELF",
 )
 _BOMS = (b"\xef\xbb\xbf",)
 _HTML_MARKERS = (

@@ -10,13 +10,11 @@ from rules_spider.extraction.blocks import clean_inline, inline_text
 
 # " — Pyrite 2.1 documentation", " - Flowkit", " | Docusaurus", " · GitBook", " » Site"
 _SEPARATOR = re.compile(r"\s+(?:[—–|·•»]|-{1,2}|::)\s+")
-_TITLE = etree.XPath("//head/title[1]")
-_H1 = etree.XPath(".//h1[1]")
 
 
 def page_title(root: etree._Element, main: etree._Element | None = None) -> str:
-    found = _TITLE(root)
-    raw = clean_inline("".join(found[0].itertext())) if found else ""
+    found = root.find("head/title")
+    raw = clean_inline("".join(found.itertext())) if found is not None else ""
     h1 = first_h1(main if main is not None else root)
     if not raw:
         return h1
@@ -31,5 +29,5 @@ def page_title(root: etree._Element, main: etree._Element | None = None) -> str:
 
 
 def first_h1(el: etree._Element) -> str:
-    found = _H1(el)
-    return inline_text(found[0]) if found else ""
+    found = next(el.iter("h1"), None)
+    return inline_text(found) if found is not None else ""

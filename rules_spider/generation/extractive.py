@@ -150,12 +150,12 @@ class ExtractiveGenerator:
         if directive.admonition == "deprecated" and anti_pattern is not None and anti_pattern.avoid is None:
             # "Deprecated since 2.0: use Y instead." under a heading naming what is deprecated
             heading = page.sections[directive.section_index].heading
-            named = [s.text for s in find_subjects(heading, patterns.identifiers) if s.is_code]
+            named = [s.text for s in find_subjects(heading, patterns.identifiers, patterns.code.cli) if s.is_code]
             if named:
                 anti_pattern = replace(anti_pattern, avoid=named[0])
         plain = imperative_body(directive.evidence, anti_pattern)
         subjects = list(dict.fromkeys([
-            *directive.subjects, *(s.text for s in find_subjects(plain, patterns.identifiers) if s.is_code)
+            *directive.subjects, *(s.text for s in find_subjects(plain, patterns.identifiers, patterns.code.cli) if s.is_code)
         ]))
         subject = subjects[0] if subjects else None
         example = _example_for(
@@ -240,7 +240,7 @@ class ExtractiveGenerator:
         self, page: DocPage, patterns: PagePatterns, section_index: int, path: list[str], sentence: str, block: Block
     ) -> Rule | None:
         code_patterns = extract_code_patterns([block])
-        mentioned = [s.text for s in find_subjects(sentence, patterns.identifiers) if s.is_code]
+        mentioned = [s.text for s in find_subjects(sentence, patterns.identifiers, patterns.code.cli) if s.is_code]
         if code_patterns.cli:
             command = code_patterns.cli[0]
             shown, verb = command, "Run"

@@ -133,6 +133,12 @@ def _rollback(target: Path, trash: Path, journal: dict) -> None:
     _fsync_dir(target)
 
 
+def _undo_commit(target: Path, trash: Path, journal: dict) -> None:
+    """Roll back now; if that fails too, the journal stays for the next run's recovery."""
+    _rollback(target, trash, journal)
+    shutil.rmtree(trash)
+
+
 def recover_interrupted_commit(target: Path) -> None:
     """Restore the previous tree after a crash mid-commit; drop stale staging dirs."""
     if not target.is_dir():
@@ -191,8 +197,7 @@ def _commit(staged: StagedTree, target: Path) -> None:
         _fsync_dir(target)
     except BaseException:
         logger.error("Output commit into %s failed; restoring the previous tree", target)
-        _rollback(target, trash, journal)
-        shutil.rmtree(trash, ignore_errors=True)
+        _undo_commit(target, trash, journal)
         raise
     # The commit is complete once the journal is gone; the trash is just garbage now.
     (trash / JOURNAL_NAME).unlink()
