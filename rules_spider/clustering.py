@@ -47,12 +47,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
-from sklearn.cluster import KMeans
-from sklearn.decomposition import TruncatedSVD
-from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from rules_spider.items import Rule
+
+# scikit-learn is imported inside the functions that fit: importing it takes seconds, and
+# writers, commands and the report import this module for its data classes alone.
 
 SIMILARITY_WEIGHT = 0.6
 QUALITY_WEIGHT = 0.4
@@ -178,6 +177,8 @@ def _top_terms(weights: np.ndarray, vocabulary: np.ndarray, count: int) -> tuple
 
 
 def _vectorise(rules: Sequence[Rule]) -> tuple[sparse.csr_matrix, np.ndarray] | None:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     vectorizer = TfidfVectorizer(
         stop_words="english",
         sublinear_tf=True,
@@ -194,6 +195,9 @@ def _vectorise(rules: Sequence[Rule]) -> tuple[sparse.csr_matrix, np.ndarray] | 
 def _labels(matrix: sparse.csr_matrix, k: int, random_state: int, n_init: int) -> np.ndarray:
     if k <= 1:
         return np.zeros(matrix.shape[0], dtype=int)
+    from sklearn.cluster import KMeans
+    from sklearn.exceptions import ConvergenceWarning
+
     model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
     with warnings.catch_warnings():
         # Fewer distinct rows than k: the empty clusters are dropped below.
@@ -205,6 +209,8 @@ def _map_coordinates(matrix: sparse.csr_matrix | None, n: int, random_state: int
     if matrix is None or n < 2:
         return np.zeros((n, 2))
     if n > 2 and matrix.shape[1] > 2:
+        from sklearn.decomposition import TruncatedSVD
+
         svd = TruncatedSVD(n_components=2, random_state=random_state)
         # Identical rows give zero total variance; only the unused variance ratio divides by it.
         with np.errstate(invalid="ignore", divide="ignore"):

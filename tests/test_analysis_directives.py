@@ -146,8 +146,11 @@ def test_title_is_short_and_names_the_subject() -> None:
     assert make_title("Always close clients with Client.close() when you are done.", "Client.close()") == (
         "Close clients with Client.close()"
     )
-    long = "Do not share one session object between worker processes after forking the parent process."
+    long = "Do not share one session object between worker processes after forking the parent process in any of the supported servers."
     assert make_title(long) == "Do not share one session object between worker processes after forking"
+    assert make_title("An AsyncClient must only be used from the event loop that created it.") == (
+        "An AsyncClient must only be used from the event loop that created it"
+    )
     assert make_title("Never do that in production, because it leaks.", "leak_check") == "Never do that in production (leak_check)"
     assert make_title("If you use threads, create one client per thread.") == "If you use threads, create one client per thread"
     assert make_title("Use store.reset() instead of store.replace() (deprecated since 3.0).") == "Use store.reset() instead of store.replace()"

@@ -458,3 +458,9 @@ def test_extraction_speed_guard():
             extract_page(body, rel)
     rate = 3 * len(bodies) / (time.process_time() - start)
     assert rate > 150, f"{rate:.0f} pages/s"
+
+
+def test_pathologically_nested_markup_yields_no_content_instead_of_crashing():
+    html = "<html><head><title>T</title></head><body><main>" + "<blockquote>" * 400 + "<p>deep</p></main></body></html>"
+    page = extract_page(html, "http://x/deep")
+    assert page.title == "T" and page.text == "" and page.container == ""

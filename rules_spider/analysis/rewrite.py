@@ -163,7 +163,7 @@ def make_title(body: str, subject: str | None = None, max_words: int = 12) -> st
             break
     words = title.split()
     trailing = _TRAILING_STOP
-    if len(words) > max_words:
+    if len(words) > max_words + 3:  # a clause a few words over the limit stays whole
         trailing = _TRAILING_CUT
         cut = max_words
         if subject and subject in title:

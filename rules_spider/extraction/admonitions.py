@@ -99,8 +99,11 @@ def kind_from_title(title: str) -> str | None:
 
 
 def resolve_kind(el: etree._Element, title: str) -> str:
-    """Kind from the classes, refined by the title: a "Deprecated" callout is a deprecation
-    whatever colour the theme gives it, and a generic admonition takes its title's kind."""
+    """Kind from the classes, refined by the title.
+
+    A "Deprecated" callout is a deprecation whatever colour the theme gives it, and
+    a generic admonition (Sphinx ``.. admonition:: Warning``) takes its title's kind.
+    """
     title_kind = kind_from_title(title) if title else None
     if title_kind == "deprecated":
         return title_kind

@@ -20,7 +20,7 @@ def _parser() -> etree.HTMLParser:
     # lxml parsers must not be shared between threads; pipelines parse off the reactor thread.
     parser = getattr(_local, "parser", None)
     if parser is None:
-        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
         _local.parser = parser
     return parser
 

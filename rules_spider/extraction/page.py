@@ -43,7 +43,12 @@ def extract_page(html: str | bytes, url: str, encoding: str | None = None) -> Ex
     if root is None:
         logger.debug("No markup to extract at %s", url)
         return ExtractedPage(title="")
-    container, main, events = _main_events(root)
+    try:
+        container, main, events = _main_events(root)
+    except RecursionError:
+        # libxml2 caps nesting at 256 levels; a few block kinds recurse deeper than Python allows.
+        logger.warning("Markup nested too deeply to extract at %s", url)
+        container, main, events = "", None, []
     title = page_title(root, main)
     sections = build_sections(events, title)
     if not events:
