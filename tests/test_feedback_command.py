@@ -27,25 +27,47 @@ def feedback(state_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_record_a_signal(tmp_path: Path) -> None:
     result = feedback(
-        tmp_path, "--rule", "abc123", "--signal", "usage_success", "--value", "0.8",
-        "--context", '{"session": "s1"}',
+        tmp_path,
+        "--rule",
+        "abc123",
+        "--signal",
+        "usage_success",
+        "--value",
+        "0.8",
+        "--context",
+        '{"session": "s1"}',
     )
     assert result.returncode == 0, result.stderr
     assert "recorded signal 1: rule abc123 usage_success=0.8 (source cli)" in result.stdout
     with FeedbackStore(tmp_path) as store:
         [signal] = store.signals()
     assert (signal.rule_id, signal.value, signal.context, signal.source) == (
-        "abc123", 0.8, {"session": "s1"}, "cli",
+        "abc123",
+        0.8,
+        {"session": "s1"},
+        "cli",
     )
 
 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--rule", "r", "--signal", "usage_success", "--value", "1.5"], 1, "value 1.5 is outside [0, 1]"),
-        (["--rule", "r", "--signal", "relevance", "--value", "high"], 2, "--value 'high' is not a number"),
+        (
+            ["--rule", "r", "--signal", "usage_success", "--value", "1.5"],
+            1,
+            "value 1.5 is outside [0, 1]",
+        ),
+        (
+            ["--rule", "r", "--signal", "relevance", "--value", "high"],
+            2,
+            "--value 'high' is not a number",
+        ),
         (["--rule", "r", "--value", "0.5"], 2, "recording a signal needs --signal"),
-        (["--rule", "r", "--signal", "relevance", "--value", "0.5", "--context", "{"], 2, "--context is not JSON"),
+        (
+            ["--rule", "r", "--signal", "relevance", "--value", "0.5", "--context", "{"],
+            2,
+            "--context is not JSON",
+        ),
         ([], 2, "choose one action"),
     ],
 )
@@ -64,8 +86,14 @@ def test_import_reports_bad_lines_and_keeps_good_ones(tmp_path: Path) -> None:
     events = tmp_path / "events.jsonl"
     lines = [
         {"rule_id": "r1", "signal_type": "usage_success", "value": 1},
-        {"rule_id": "r1", "signal_type": "user_rating", "value": 0.4, "context": {"editor": "vim"},
-         "timestamp": "2026-01-01T10:00:00+00:00", "source": "review-page"},
+        {
+            "rule_id": "r1",
+            "signal_type": "user_rating",
+            "value": 0.4,
+            "context": {"editor": "vim"},
+            "timestamp": "2026-01-01T10:00:00+00:00",
+            "source": "review-page",
+        },
         "not json at all",
         {"rule_id": "r2", "signal_type": "relevance", "value": 7},
         {"rule_id": "r2", "signal_type": "relevance", "value": 0.5, "colour": "red"},

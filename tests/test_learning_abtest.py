@@ -54,7 +54,9 @@ def test_continuous_ratings_use_mann_whitney() -> None:
     worse = np.clip(rng.normal(0.7, 0.1, 60), 0, 1)
     decision = compare_variants(better, worse)
     assert decision.test_name == "mann-whitney-u" and decision.winner == "b"
-    same = compare_variants(np.clip(rng.normal(0.6, 0.1, 60), 0, 1), np.clip(rng.normal(0.6, 0.1, 60), 0, 1))
+    same = compare_variants(
+        np.clip(rng.normal(0.6, 0.1, 60), 0, 1), np.clip(rng.normal(0.6, 0.1, 60), 0, 1)
+    )
     assert same.test_name == "mann-whitney-u" and same.status == "undecided"
 
 
@@ -67,7 +69,8 @@ def test_ab_test_through_the_engine(tmp_path: Path) -> None:
     rng = np.random.default_rng(4)
     with SelfImprovingEngine(state_dir=tmp_path) as engine:
         engine.create_ab_test(
-            "depends-wording", "rule-1",
+            "depends-wording",
+            "rule-1",
             variant_a="Use Depends() for shared dependencies.",
             variant_b="Dependencies can be shared.",
             min_samples_per_arm=40,

@@ -32,15 +32,26 @@ def rule(rule_id: str, heuristic: float | None = 0.5, technology: str = "python"
 
 @pytest.fixture
 def engine(tmp_path: Path) -> SelfImprovingEngine:
-    with SelfImprovingEngine(state_dir=tmp_path, learning_rate=0.1, min_feedback_signals=5) as opened:
+    with SelfImprovingEngine(
+        state_dir=tmp_path, learning_rate=0.1, min_feedback_signals=5
+    ) as opened:
         yield opened
 
 
-def add(engine: SelfImprovingEngine, rule_id: str, values: list[float], hours_apart: float = 1.0,
-        **context: object) -> None:
+def add(
+    engine: SelfImprovingEngine,
+    rule_id: str,
+    values: list[float],
+    hours_apart: float = 1.0,
+    **context: object,
+) -> None:
     for i, value in enumerate(values):
         engine.store.add_signal(
-            rule_id, "user_rating", value, dict(context), "test",
+            rule_id,
+            "user_rating",
+            value,
+            dict(context),
+            "test",
             NOW - timedelta(hours=hours_apart * (len(values) - i)),
         )
 
@@ -90,6 +101,13 @@ def test_old_feedback_outside_the_window_is_ignored(engine: SelfImprovingEngine)
     assert engine.score_breakdowns([rule("old")])[0].n_signals == 0
 
 
+def test_ab_test_outcomes_are_left_to_the_ab_test(engine: SelfImprovingEngine) -> None:
+    add(engine, "tested", [0.0] * 6, ab_test="wording", variant="b")
+    add(engine, "tested", [0.9] * 5)
+    [breakdown] = engine.score_breakdowns([rule("tested")])
+    assert breakdown.n_signals == 5 and breakdown.observed_mean == pytest.approx(0.9)
+
+
 def test_trend_needs_a_confident_positive_slope() -> None:
     rng = np.random.default_rng(0)
     times = [i * 3600.0 for i in range(30)]
@@ -101,7 +119,9 @@ def test_trend_needs_a_confident_positive_slope() -> None:
 
 
 def test_award_formulas() -> None:
-    assert feedback_adjustment(0.8, 0.6, 10, learning_rate=0.1, min_signals=5) == pytest.approx(0.02)
+    assert feedback_adjustment(0.8, 0.6, 10, learning_rate=0.1, min_signals=5) == pytest.approx(
+        0.02
+    )
     assert feedback_adjustment(0.8, 0.6, 4, learning_rate=0.1, min_signals=5) == 0
     assert batch_reward(0.7, 0.5, learning_rate=0.1) == pytest.approx(0.02)
     assert batch_reward(0.4, 0.5, learning_rate=0.1) == 0

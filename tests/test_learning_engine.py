@@ -48,7 +48,9 @@ def population() -> list:
     return simulate_rules(90, seed=11)
 
 
-def test_below_min_feedback_the_prediction_is_the_heuristic(tmp_path: Path, population: list) -> None:
+def test_below_min_feedback_the_prediction_is_the_heuristic(
+    tmp_path: Path, population: list
+) -> None:
     engine = SelfImprovingEngine(state_dir=tmp_path, min_feedback_signals=5)
     rules = [item.rule for item in population[:30]]
     engine.record_rules(rules)
@@ -68,7 +70,10 @@ def test_below_min_feedback_the_prediction_is_the_heuristic(tmp_path: Path, popu
     unscored = dataclasses.replace(rules[0], heuristic_score=None)
     nothing = run_async(engine.predict_rule_quality(unscored))
     assert (nothing.predicted_quality, nothing.basis) == (None, "none")
-    assert engine.score_rules([rules[0], unscored]) == [(rules[0].heuristic_score, None), (None, None)]
+    assert engine.score_rules([rules[0], unscored]) == [
+        (rules[0].heuristic_score, None),
+        (None, None),
+    ]
     engine.close()
 
 
@@ -86,7 +91,9 @@ def test_predictions_come_from_the_model_with_an_interval(
     assert trained.score_rules([rule]) == [(prediction.predicted_quality, version)]
 
 
-def test_async_methods_run_off_the_event_loop_thread(trained: SelfImprovingEngine, population: list) -> None:
+def test_async_methods_run_off_the_event_loop_thread(
+    trained: SelfImprovingEngine, population: list
+) -> None:
     threads: dict[str, int] = {}
     original = trained.predict_many
 
@@ -180,7 +187,7 @@ def test_load_state_refuses_a_model_from_another_scikit_learn(trained: SelfImpro
     meta_path.write_text(json.dumps(meta))
     try:
         other = SelfImprovingEngine(state_dir=trained.state_dir)
-        with pytest.raises(ModelVersionError, match="scikit-learn 0.24.2"):
+        with pytest.raises(ModelVersionError, match=r"scikit-learn 0\.24\.2"):
             run_async(other.load_state("snapshots/mismatch.json"))
         # Scoring does not crash the crawl: it falls back to the heuristic and says why.
         [prediction] = other.predict_many([simulate_rules(1, seed=5)[0].rule])
@@ -209,6 +216,11 @@ def test_engine_from_scrapy_settings(tmp_path: Path) -> None:
 def test_prediction_result_is_a_typed_model() -> None:
     with pytest.raises(ValueError):
         QualityPrediction(  # type: ignore[call-arg]
-            rule_id="r", predicted_quality=0.5, confidence_interval=None, interval_level=None,
-            model=None, basis="guess", detail="",
+            rule_id="r",
+            predicted_quality=0.5,
+            confidence_interval=None,
+            interval_level=None,
+            model=None,
+            basis="guess",
+            detail="",
         )

@@ -79,13 +79,17 @@ def test_training_uses_every_signal_in_the_window(trained: dict[str, object]) ->
     assert trained["seconds"] < 120  # type: ignore[operator]
 
 
-def test_predictions_rank_held_out_rules_like_their_hidden_quality(trained: dict[str, object]) -> None:
+def test_predictions_rank_held_out_rules_like_their_hidden_quality(
+    trained: dict[str, object],
+) -> None:
     assert trained["spearman"] > 0.6  # type: ignore[operator]
     # The model learns more than the heuristic it is given as a feature.
     assert trained["spearman"] > trained["heuristic_spearman"]  # type: ignore[operator]
 
 
-def test_80_percent_intervals_cover_the_truth_near_the_nominal_rate(trained: dict[str, object]) -> None:
+def test_80_percent_intervals_cover_the_truth_near_the_nominal_rate(
+    trained: dict[str, object],
+) -> None:
     assert 0.65 <= trained["coverage"] <= 0.95  # type: ignore[operator]
     low, predicted, high = trained["low"], trained["predicted"], trained["high"]
     assert np.all((low <= predicted) & (predicted <= high))  # type: ignore[operator]
@@ -118,7 +122,7 @@ def test_estimator_conventions() -> None:
     assert set(model.reference_values_) <= set(FEATURE_COLUMNS)
     same = clone(model).fit(to_matrix(rows), y)
     np.testing.assert_allclose(same.predict(rows), model.predict(rows))
-    with pytest.raises(ValueError, match="fitted for alpha=0.2"):
+    with pytest.raises(ValueError, match=r"fitted for alpha=0\.2"):
         model.predict_interval(rows, alpha=0.1)
     with pytest.raises(ValueError, match="targets must be finite numbers in"):
         QualityModel().fit(rows, np.full(len(rows), 1.5))
@@ -136,9 +140,17 @@ def _saved_model(state_dir: Path) -> tuple[QualityModel, str, list[dict[str, obj
     rows, y = _small_model_data()
     model = QualityModel().fit(rows, y)
     metadata = save_model(
-        model, state_dir, trained_at=datetime.now(UTC), training_size=len(rows), n_signals=0,
-        cv_folds=0, cv_mae=0.1, cv_interval_coverage=0.8, cv_mean_interval_width=0.3,
-        feedback_window_hours=168, min_feedback_signals=5,
+        model,
+        state_dir,
+        trained_at=datetime.now(UTC),
+        training_size=len(rows),
+        n_signals=0,
+        cv_folds=0,
+        cv_mae=0.1,
+        cv_interval_coverage=0.8,
+        cv_mean_interval_width=0.3,
+        feedback_window_hours=168,
+        min_feedback_signals=5,
     )
     return model, metadata.model_version, rows
 
@@ -148,12 +160,16 @@ def test_persistence_round_trip_gives_the_same_predictions(tmp_path: Path) -> No
     loaded, metadata = load_model(tmp_path, f"models/{version}.joblib")
     assert metadata.model_version == version
     np.testing.assert_array_equal(loaded.predict(rows), model.predict(rows))
-    for ours, theirs in zip(loaded.predict_interval(rows), model.predict_interval(rows)):
+    for ours, theirs in zip(
+        loaded.predict_interval(rows), model.predict_interval(rows), strict=True
+    ):
         np.testing.assert_array_equal(ours, theirs)
 
 
 @pytest.mark.parametrize("saved_with", ["1.0.2", "2.9.0"])
-def test_a_model_from_another_scikit_learn_version_is_refused(tmp_path: Path, saved_with: str) -> None:
+def test_a_model_from_another_scikit_learn_version_is_refused(
+    tmp_path: Path, saved_with: str
+) -> None:
     _, version, _ = _saved_model(tmp_path)
     meta_path = tmp_path / "models" / f"{version}.json"
     meta = json.loads(meta_path.read_text())

@@ -92,7 +92,9 @@ def test_unknown_fields_and_naive_timestamps_are_rejected() -> None:
     with pytest.raises(InvalidSignalError, match="colour: unknown field"):
         make_signal(rule_id="r", signal_type="relevance", value=0.1, colour="red")
     with pytest.raises(InvalidSignalError, match="timestamp"):
-        make_signal(rule_id="r", signal_type="relevance", value=0.1, timestamp="2026-01-01T00:00:00")
+        make_signal(
+            rule_id="r", signal_type="relevance", value=0.1, timestamp="2026-01-01T00:00:00"
+        )
 
 
 def test_database_settings_and_schema_version(store: FeedbackStore) -> None:

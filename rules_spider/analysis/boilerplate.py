@@ -1,8 +1,8 @@
 """Sentences that look like directives but are page chrome, marketing or too vague to use.
 
 "Always up to date", "Never miss a release - subscribe!", "Follow best
-practices": a developer would not paste any of them into a project, so no
-rule may come from them. ``rejection_reason`` says why a sentence is not
+practices", a tutorial's "we must first dereference count": a developer
+would not paste any of them into a project, so no rule may come from them. ``rejection_reason`` says why a sentence is not
 rule material, or None when it is.
 """
 
@@ -39,6 +39,14 @@ _MARKETING = re.compile(
     r"you['\u2019]ll\s+(?:love|enjoy)|you\s+will\s+(?:love|enjoy)|our\s+(?:customers|team|platform|product|community)\s+)",
     _F,
 )
+# First-person narration of a tutorial ("we must first dereference count", "let's run it").
+_NARRATIVE = re.compile(
+    r"\blet['\u2019]s\b|\blet\s+us\b|\bwe['\u2019](?:ll|re|ve|d)\b|\bwe\s+(?:\w+\s+)?(?:must|should|need|have\s+to|can|will|could|would|want)\b"
+    r"|\b(?:i|we)\s+(?:think|believe|guess)\b",
+    _F,
+)
+# Sentences that only point elsewhere.
+_POINTER = re.compile(r"\b(?:for\s+(?:more\s+)?details|for\s+more\s+information|to\s+learn\s+more|for\s+(?:a|the)\s+full\s+list)\b[^.]{0,40}[.:]?\s*$", _F)
 _VAGUE_ONLY = re.compile(
     r"\b(?:best\s+practices?|good\s+practices?|the\s+documentation|the\s+docs|the\s+guidelines|the\s+right\s+way|"
     r"properly|appropriately|as\s+needed|carefully|correctly|be\s+careful)\b",
@@ -59,7 +67,7 @@ def content_words(sentence: str) -> list[str]:
 
 def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | None:
     """Why ``sentence`` cannot be a rule (``question``, ``too_short``, ``too_long``,
-    ``chrome``, ``marketing``, ``vague``, ``no_subject``), or None."""
+    ``chrome``, ``marketing``, ``narrative``, ``pointer``, ``vague``, ``no_subject``), or None."""
     text = sentence.strip()
     words = text.split()
     if text.endswith("?"):
@@ -72,6 +80,10 @@ def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | 
         return "chrome"
     if _MARKETING.search(text):
         return "marketing"
+    if _NARRATIVE.search(text):
+        return "narrative"
+    if _POINTER.search(text):
+        return "pointer"
     content = content_words(text)
     if not code_subjects:
         if _VAGUE_ONLY.search(text) and len(content) < 4:

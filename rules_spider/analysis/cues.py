@@ -53,7 +53,12 @@ _NOT_CUES = re.compile(
     r"|\b(?:do\s+not|don['\u2019]t)\s+worry\b"
     r"|\b(?:if|whichever|as|when|unless)\s+you\s+(?:\w+\s+)?prefer\b|\byou\s+(?:may|might|could)\s+prefer\b"
     r"|\b(?:is|are|was|were|be)\s+not\s+required\b|\bnot\s+required\s+to\b"
-    r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b",
+    r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b"
+    r"|\bshould\s+(?:now|happen|occur)\b|\bwhat\s+should\b|\bshould\s+be\s+equipped\b"
+    r"|\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand)\b"
+    # a modal inside a "so ..." or "because ..." clause explains, it does not instruct
+    r"|\bso\s+(?:that\s+)?(?:the|this|that|it|its|these|those|they|we)\b[^,;.]{0,60}?\b(?:must|should)\b"
+    r"|\b(?:because|since)\b[^,;.]{0,80}?\b(?:must|should)\b",
     _F,
 )
 
@@ -61,7 +66,7 @@ _NOT_CUES = re.compile(
 _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
     (re.compile(r"\bmust\s+(?:not|never)\b|\bmustn['\u2019]t\b|\bmay\s+not\b(?=\s+be\s+used)", _F), "must", "dont", True, False),
     (re.compile(r"\bmust\b", _F), "must", "do", True, False),
-    (re.compile(r"\b(?:is|are|be)\s+(?:strictly\s+|absolutely\s+)?required\b|\brequired\s+to\b", _F), "must", "do", True, False),
+    (re.compile(r"\b(?:is|are|be)\s+(?:strictly\s+|absolutely\s+)?required\b", _F), "must", "do", True, False),
     (re.compile(r"\bshould\s+(?:not|never)\b|\bshouldn['\u2019]t\b", _F), "should", "dont", True, False),
     (re.compile(r"\bshould\b|\bought\s+to\b", _F), "should", "do", True, False),
     (re.compile(r"\bnot\s+(?:\w+\s+)?recommended\b|\b(?:do|does)\s+not\s+recommend\b|\bdon['\u2019]t\s+recommend\b|\brecommend\s+against\b", _F), "should", "dont", True, False),
@@ -83,7 +88,7 @@ _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
 
 # What may come right before an imperative cue for it to start a clause.
 _CLAUSE_START = re.compile(
-    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|then|please|also|thus|therefore|instead|generally|however|"
+    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|or|so|then|please|also|thus|therefore|instead|generally|however|"
     r"rather|just|should|must|always|simply|only|otherwise|first|finally|"
     r"important|note|warning|tip|caution|danger)|[*\u2022>])\s*$",
     _F,
@@ -111,10 +116,14 @@ _INTRO = re.compile(
 )
 # Words that turn an imperative step into guidance: a reason, a condition, an alternative.
 _GUIDANCE = re.compile(
-    r"\b(?:because|so\s+that|so\s+each|so|since|when|whenever|before|after|only|unless|otherwise|instead\s+of|rather\s+than|"
-    r"in\s+production|for\s+production|in\s+ci|by\s+default|to\s+avoid|to\s+prevent|to\s+ensure|to\s+keep|at\s+least|at\s+most)\b",
+    r"\b(?:because|so\s+that|so\s+each|whenever|only\s+(?:when|if)|unless|otherwise|instead\s+of|rather\s+than|"
+    r"in\s+production|for\s+production|in\s+ci|by\s+default|to\s+avoid|to\s+prevent|to\s+ensure|at\s+least|at\s+most)\b",
     _F,
 )
+# A conjunction joining a prohibition to a statement ("macros are built separately,
+# and do not share flags") continues the statement; joined to an instruction it is one.
+_CONJUNCTION = re.compile(r"\b(?:and|but|or)\s*$", _F)
+_STATEMENT_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been)\b|['\u2019](?:re|s|ve)\b", _F)
 
 
 def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
@@ -159,6 +168,8 @@ def find_cues(sentence: str) -> list[Cue]:
             if needs_start:
                 before = masked[label.end() if label and label.end() <= start else 0 : start]
                 if not _CLAUSE_START.search(before):
+                    continue
+                if _CONJUNCTION.search(before) and _STATEMENT_VERB.search(before):
                     continue
             taken.append((start, end))
             cues.append(Cue(sentence[start:end], strength, polarity, start, modal))

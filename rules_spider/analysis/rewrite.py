@@ -102,6 +102,7 @@ def imperative_body(sentence: str, anti_pattern: AntiPattern | None = None) -> s
         for pattern, replacement in _REWRITES:
             body = pattern.sub(replacement, body)
         body = re.sub(r"<(" + _GERUND + r")>", lambda m: _GERUNDS[m.group(1).lower()], body, flags=_F)
+    body = re.sub(r"^not\s+", "do not ", body.strip(), flags=_F)  # "It is recommended to not X"
     if _negations(body) < _negations(original) and "instead of" not in body:
         body = original
     return _finish(body)

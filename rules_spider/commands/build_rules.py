@@ -12,11 +12,13 @@ catalog's technologies come from ``rules_spider.catalog.load_catalog``;
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from scrapy.exceptions import UsageError
 
-from rules_spider.outputs.command_args import ArgsCommand, catalog_name, split_list
+from rules_spider.outputs.command_args import ArgsCommand, split_list
+from rules_spider.outputs.results import CatalogInfo
 
 
 class BuildArgs(BaseModel):
@@ -29,17 +31,17 @@ class BuildArgs(BaseModel):
     _split = field_validator("formats", "technologies", mode="before")(split_list)
 
 
-def load_catalog_info(value: str, technologies: list[str] | None):
+def load_catalog_info(
+    value: str, technologies: list[str] | None, catalog_dirs: list[str] | None = None
+) -> CatalogInfo:
     """CatalogInfo from the catalog module, or from ``-a technologies=`` when it cannot load."""
-    from rules_spider.outputs.results import CatalogInfo
-
     try:
         from rules_spider.catalog import load_catalog
     except ImportError:
         load_catalog = None
     if load_catalog is not None:
         try:
-            return CatalogInfo.from_catalog(load_catalog(value))
+            return CatalogInfo.from_catalog(load_catalog(value, tuple(catalog_dirs or ())))
         except (OSError, ValueError, LookupError) as exc:
             if technologies is None:
                 raise UsageError(f"Cannot load catalog {value!r}: {exc}", print_help=False) from None
@@ -48,7 +50,7 @@ def load_catalog_info(value: str, technologies: list[str] | None):
             "rules_spider.catalog is not available; pass -a technologies=python,go,... ",
             print_help=False,
         )
-    name = catalog_name(value) if load_catalog is not None else value.rsplit("/", 1)[-1].removesuffix(".yaml")
+    name = Path(value).stem if value.endswith((".yaml", ".yml")) else value
     return CatalogInfo(name, tuple(technologies), ())
 
 
@@ -68,7 +70,9 @@ class Command(ArgsCommand):
 
         assert self.settings is not None
         params: BuildArgs = self.parse_args(BuildArgs, opts.spargs)
-        catalog = load_catalog_info(params.catalog, params.technologies)
+        catalog = load_catalog_info(
+            params.catalog, params.technologies, self.settings.getlist("RULES_CATALOG_DIRS")
+        )
         try:
             out_dir = output_dir_for(self.settings, catalog.name)
         except UnsafePathError as exc:
@@ -95,9 +99,9 @@ class Command(ArgsCommand):
             random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
             report=self.settings.getbool("RULES_REPORT", True),
         )
-        metrics = results.quality_metrics
+        coherence = results.quality_metrics.overall_coherence
         print(
             f"Built {len(results.clusters)} clusters from {results.total_rules_generated} rules "
-            f"into {out_dir} (formats: {', '.join(results.formats)}; "
-            f"overall coherence {metrics.overall_coherence if metrics.overall_coherence is not None else 'n/a'})"
+            f"into {out_dir} (formats: {', '.join(results.formats)}; overall coherence "
+            f"{'n/a' if coherence is None else f'{coherence:.3f}'})"
         )

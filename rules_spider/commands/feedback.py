@@ -38,12 +38,18 @@ IMPORT_BATCH = 5000
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     """Columns padded to their widest cell; numbers right-aligned."""
     cells = [[_cell(value) for value in row] for row in rows]
-    widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
-    numeric = [bool(rows) and all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(headers))]
+    widths = [
+        max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)
+    ]
+    numeric = [
+        bool(rows) and all(isinstance(r[i], (int, float)) or r[i] is None for r in rows)
+        for i in range(len(headers))
+    ]
 
     def line(values: Sequence[str]) -> str:
         return "  ".join(
-            v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)
+            v.rjust(w) if num else v.ljust(w)
+            for v, w, num in zip(values, widths, numeric, strict=True)
         ).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
@@ -89,24 +95,44 @@ class Command(ScrapyCommand):
         )
 
     def short_desc(self) -> str:
-        return "Record or import feedback on rules, show feedback statistics, retrain the quality model"
+        return "Record, import or summarise feedback on rules; retrain the quality model"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         group = parser.add_argument_group(title="Feedback")
-        group.add_argument("--rule", dest="rule_id", metavar="ID", help="id of the rule the signal is about")
+        group.add_argument(
+            "--rule", dest="rule_id", metavar="ID", help="id of the rule the signal is about"
+        )
         group.add_argument(
             "--signal",
             metavar="TYPE",
-            help="usage_success, user_rating, effectiveness, relevance, quality_score or a custom name",
+            help="usage_success, user_rating, effectiveness, relevance, quality_score "
+            "or a custom name",
         )
         group.add_argument("--value", metavar="V", help="how well the rule did, from 0 to 1")
         group.add_argument("--context", metavar="JSON", help="a JSON object stored with the signal")
-        group.add_argument("--source", help="who sends the signals (default: cli, or import with --import)")
-        group.add_argument("--import", dest="import_path", metavar="FILE", help="import signals from a JSON-lines file")
-        group.add_argument("--stats", action="store_true", help="print feedback per rule, technology and context")
-        group.add_argument("--limit", type=int, default=20, metavar="N", help="rules shown by --stats (default: 20)")
-        group.add_argument("--retrain", action="store_true", help="fit the quality model on the feedback now")
+        group.add_argument(
+            "--source", help="who sends the signals (default: cli, or import with --import)"
+        )
+        group.add_argument(
+            "--import",
+            dest="import_path",
+            metavar="FILE",
+            help="import signals from a JSON-lines file",
+        )
+        group.add_argument(
+            "--stats", action="store_true", help="print feedback per rule, technology and context"
+        )
+        group.add_argument(
+            "--limit",
+            type=int,
+            default=20,
+            metavar="N",
+            help="rules shown by --stats (default: 20)",
+        )
+        group.add_argument(
+            "--retrain", action="store_true", help="fit the quality model on the feedback now"
+        )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
@@ -137,7 +163,15 @@ class Command(ScrapyCommand):
                 self._retrain(engine)
 
     def _record(self, store: FeedbackStore, opts: argparse.Namespace) -> None:
-        missing = [f"--{name}" for name, value in (("rule", opts.rule_id), ("signal", opts.signal), ("value", opts.value)) if value is None]
+        missing = [
+            f"--{name}"
+            for name, value in (
+                ("rule", opts.rule_id),
+                ("signal", opts.signal),
+                ("value", opts.value),
+            )
+            if value is None
+        ]
         if missing:
             raise UsageError(f"recording a signal needs {', '.join(missing)}", print_help=False)
         try:
@@ -157,7 +191,10 @@ class Command(ScrapyCommand):
             print(f"error: {exc}", file=sys.stderr)
             self.exitcode = 1
             return
-        print(f"recorded signal {signal_id}: rule {opts.rule_id} {opts.signal}={value:g} (source {source})")
+        print(
+            f"recorded signal {signal_id}: rule {opts.rule_id} "
+            f"{opts.signal}={value:g} (source {source})"
+        )
 
     def _import(self, store: FeedbackStore, path: Path, source: str | None) -> None:
         if not path.is_file():
@@ -191,21 +228,33 @@ class Command(ScrapyCommand):
         )
         self._print_model(engine)
         print("\nPer technology")
-        print(format_table(
-            ["technology", "rules", "signals", "mean", "success"],
-            [[t.technology, t.rated_rules, t.signals, t.mean_value, t.success_rate] for t in report.technologies],
-        ))
+        print(
+            format_table(
+                ["technology", "rules", "signals", "mean", "success"],
+                [
+                    [t.technology, t.rated_rules, t.signals, t.mean_value, t.success_rate]
+                    for t in report.technologies
+                ],
+            )
+        )
         print(f"\nPer rule (top {limit} by signals)")
-        print(format_table(
-            ["rule", "technology", "signals", "mean", "success", "title"],
-            [[r.rule_id, r.technology, r.signals, r.mean_value, r.success_rate, r.title[:60]] for r in report.rules],
-        ))
+        print(
+            format_table(
+                ["rule", "technology", "signals", "mean", "success", "title"],
+                [
+                    [r.rule_id, r.technology, r.signals, r.mean_value, r.success_rate, r.title[:60]]
+                    for r in report.rules
+                ],
+            )
+        )
         if report.contexts:
             print("\nPer context value")
-            print(format_table(
-                ["key", "value", "signals", "mean"],
-                [[c.key, c.value[:40], c.signals, c.mean_value] for c in report.contexts],
-            ))
+            print(
+                format_table(
+                    ["key", "value", "signals", "mean"],
+                    [[c.key, c.value[:40], c.signals, c.mean_value] for c in report.contexts],
+                )
+            )
         batches = engine.store.get_state(BATCHES_KEY)
         if batches:
             print(
@@ -215,16 +264,25 @@ class Command(ScrapyCommand):
         tests = all_tests(engine.store)
         if tests:
             print("\nA/B tests")
-            print(format_table(
-                ["test", "rule", "status", "winner", "test used", "p-value", "n a", "n b"],
-                [
-                    [t.test_id, t.rule_id, d.status if d else "open", d.winner if d else None,
-                     d.test_name if d else None, d.p_value if d else None,
-                     d.n_a if d else None, d.n_b if d else None]
-                    for t in tests
-                    for d in [t.decision]
-                ],
-            ))
+            print(
+                format_table(
+                    ["test", "rule", "status", "winner", "test used", "p-value", "n a", "n b"],
+                    [
+                        [
+                            t.test_id,
+                            t.rule_id,
+                            d.status if d else "open",
+                            d.winner if d else None,
+                            d.test_name if d else None,
+                            d.p_value if d else None,
+                            d.n_a if d else None,
+                            d.n_b if d else None,
+                        ]
+                        for t in tests
+                        for d in [t.decision]
+                    ],
+                )
+            )
 
     def _print_model(self, engine: SelfImprovingEngine) -> None:
         loaded, reason = engine.usable_model()
@@ -247,5 +305,6 @@ class Command(ScrapyCommand):
         print(f"model version: {meta.model_version}")
         print(f"training size: {meta.training_size} rules ({meta.n_signals} signals)")
         print(f"cv mae: {meta.cv_mae:.4f} ({meta.cv_folds}-fold)")
-        print(f"cv interval coverage: {meta.cv_interval_coverage:.3f} (nominal {1 - meta.interval_alpha:.2f})")
+        nominal = 1 - meta.interval_alpha
+        print(f"cv interval coverage: {meta.cv_interval_coverage:.3f} (nominal {nominal:.2f})")
         print(f"training time: {report.seconds:.1f} s")

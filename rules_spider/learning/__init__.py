@@ -37,7 +37,18 @@ _EXPORTS = {
     "ScoreBreakdown": "results",
     "SelfImprovingEngine": "engine",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "BUILTIN_SIGNAL_TYPES",
+    "EngineConfig",
+    "FeedbackSignal",
+    "FeedbackStore",
+    "InvalidSignalError",
+    "ModelVersionError",
+    "QualityPrediction",
+    "Recommendation",
+    "ScoreBreakdown",
+    "SelfImprovingEngine",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -28,6 +28,8 @@ import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 from scipy.stats import fisher_exact, mannwhitneyu, norm
 
+from rules_spider.learning.signals import AB_TEST_CONTEXT_KEY
+
 if TYPE_CHECKING:
     from rules_spider.learning.store import FeedbackStore
 
@@ -108,7 +110,11 @@ def compare_variants(
         test_name, statistic, p_value = _proportions_test(a, b)
     else:
         result = mannwhitneyu(a, b, alternative="two-sided")
-        test_name, statistic, p_value = "mann-whitney-u", float(result.statistic), float(result.pvalue)
+        test_name, statistic, p_value = (
+            "mann-whitney-u",
+            float(result.statistic),
+            float(result.pvalue),
+        )
     decided = p_value < alpha and base["mean_a"] != base["mean_b"]
     winner: Variant | None = None
     if decided:
@@ -159,7 +165,7 @@ def all_tests(store: FeedbackStore) -> list[ABTest]:
 
 def outcome_context(test: ABTest, variant: Variant) -> dict[str, str]:
     """The context that marks a feedback signal as an outcome of ``test``."""
-    return {"ab_test": test.test_id, "variant": variant}
+    return {AB_TEST_CONTEXT_KEY: test.test_id, "variant": variant}
 
 
 def variant_values(store: FeedbackStore, test: ABTest) -> tuple[list[float], list[float]]:
@@ -185,7 +191,6 @@ def evaluate_test(store: FeedbackStore, test_id: str) -> ABDecision:
     decision = compare_variants(
         a, b, alpha=test.alpha, min_samples_per_arm=test.min_samples_per_arm
     )
-
 
     def keep_first_decision(current: dict[str, object]) -> dict[str, object]:
         stored = ABTest.model_validate(current)

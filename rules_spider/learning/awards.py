@@ -68,7 +68,9 @@ def trend_bonus(trend: Trend | None, *, learning_rate: float, window_days: float
     return learning_rate * min(1.0, trend.slope_per_day * window_days)
 
 
-def batch_reward(current_mean: float, previous_mean: float | None, *, learning_rate: float) -> float:
+def batch_reward(
+    current_mean: float, previous_mean: float | None, *, learning_rate: float
+) -> float:
     if previous_mean is None or current_mean <= previous_mean:
         return 0.0
     return learning_rate * (current_mean - previous_mean)

@@ -8,6 +8,7 @@ from typing import Any
 
 from rules_spider.learning.awards import batch_reward
 from rules_spider.learning.results import BatchOutcome
+from rules_spider.learning.signals import is_variant_outcome
 from rules_spider.learning.store import FeedbackStore
 
 # {"history": [entry, ...], "total_reward": float, "rewarded_batches": int}
@@ -21,6 +22,8 @@ def batch_mean_observed(
     """Mean over the batch's rules with ``min_signals`` signals of their mean value."""
     per_rule: dict[str, list[float]] = {}
     for signal in store.signals(rule_ids=list(rule_ids), since=since):
+        if is_variant_outcome(signal.context):
+            continue
         per_rule.setdefault(signal.rule_id, []).append(signal.value)
     means = [sum(v) / len(v) for v in per_rule.values() if len(v) >= min_signals]
     return (sum(means) / len(means) if means else None), len(means)

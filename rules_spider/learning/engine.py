@@ -38,7 +38,11 @@ from rules_spider.learning import abtest, batches, usage
 from rules_spider.learning.awards import feedback_adjustment, trend_bonus, value_trend
 from rules_spider.learning.features import features_from_record, features_from_rule
 from rules_spider.learning.model import QualityModel
-from rules_spider.learning.paths import default_state_dir, resolve_in_state_dir, state_dir_from_settings
+from rules_spider.learning.paths import (
+    default_state_dir,
+    resolve_in_state_dir,
+    state_dir_from_settings,
+)
 from rules_spider.learning.persistence import (
     ModelMetadata,
     ModelVersionError,
@@ -53,6 +57,7 @@ from rules_spider.learning.results import (
     Recommendation,
     ScoreBreakdown,
 )
+from rules_spider.learning.signals import is_variant_outcome
 from rules_spider.learning.store import FeedbackStore, RuleRecord
 from rules_spider.learning.training import TrainingReport, train_and_save
 
@@ -72,7 +77,6 @@ SETTINGS_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("model_update_interval_hours", "RULES_MODEL_UPDATE_INTERVAL_HOURS", "getfloat"),
     ("min_training_rules", "RULES_MIN_TRAINING_RULES", "getint"),
 )
-
 
 
 class EngineConfig(BaseModel):
@@ -182,7 +186,9 @@ class SelfImprovingEngine:
             return None
         with self._model_lock:
             if self._model is None or self._model[1].model_version != pointer["version"]:
-                self._model = load_model(self.state_dir, model_path(self.state_dir, pointer["version"]))
+                self._model = load_model(
+                    self.state_dir, model_path(self.state_dir, pointer["version"])
+                )
             return self._model
 
     def usable_model(self) -> tuple[tuple[QualityModel, ModelMetadata] | None, str]:
@@ -226,8 +232,13 @@ class SelfImprovingEngine:
             current = self.store.get_state(MODEL_POINTER_KEY)
             if current is not None:
                 kept = read_metadata(self.state_dir, model_path(self.state_dir, current["version"]))
-                return TrainingReport(report.status, report.training_size, report.n_signals,
-                                      f"{report.detail}; keeping model {kept.model_version}", kept)
+                return TrainingReport(
+                    report.status,
+                    report.training_size,
+                    report.n_signals,
+                    f"{report.detail}; keeping model {kept.model_version}",
+                    kept,
+                )
             return report
         self._set_current(model, report.metadata)
         return report
@@ -266,7 +277,7 @@ class SelfImprovingEngine:
                     f"{level:.0%} conformalized quantile interval, CV MAE {metadata.cv_mae:.3f}"
                 ),
             )
-            for rule, p, lo, hi in zip(rules, predicted, low, high)
+            for rule, p, lo, hi in zip(rules, predicted, low, high, strict=True)
         ]
 
     def _fallback(self, rule: Rule | RuleRecord, reason: str) -> QualityPrediction:
@@ -284,7 +295,9 @@ class SelfImprovingEngine:
     async def predict_rule_quality(self, rule: Rule | RuleRecord) -> QualityPrediction:
         return (await asyncio.to_thread(self.predict_many, [rule]))[0]
 
-    def score_rules(self, rules: Sequence[Rule | RuleRecord]) -> list[tuple[float | None, str | None]]:
+    def score_rules(
+        self, rules: Sequence[Rule | RuleRecord]
+    ) -> list[tuple[float | None, str | None]]:
         """``(score, model_version)`` per rule for the crawl's quality pipeline:
         the model's prediction, or ``(heuristic_score, None)`` without a model."""
         return [(p.predicted_quality, p.model) for p in self.predict_many(rules)]
@@ -319,16 +332,21 @@ class SelfImprovingEngine:
     # -- awards -------------------------------------------------------------------
 
     def score_breakdowns(self, rules: Sequence[Rule | RuleRecord]) -> list[ScoreBreakdown]:
-        """Prediction plus feedback adjustment and trend bonus for each rule."""
+        """Prediction plus feedback adjustment and trend bonus for each rule
+        (from the window's signals, A/B test outcomes excluded)."""
         predictions = self.predict_many(rules)
         since = self.window_start()
         history: dict[str, list[tuple[float, float]]] = {}
         for signal in self.store.signals(rule_ids=[r.id for r in rules], since=since):
-            history.setdefault(signal.rule_id, []).append((signal.value, signal.timestamp.timestamp()))
+            if is_variant_outcome(signal.context):
+                continue
+            history.setdefault(signal.rule_id, []).append(
+                (signal.value, signal.timestamp.timestamp())
+            )
         window_days = self.config.feedback_window_hours / 24
         rate = self.config.learning_rate
         result = []
-        for rule, prediction in zip(rules, predictions):
+        for rule, prediction in zip(rules, predictions, strict=True):
             points = history.get(rule.id, [])
             values = [v for v, _ in points]
             observed = sum(values) / len(values) if values else None
@@ -337,8 +355,11 @@ class SelfImprovingEngine:
             trend = None
             if base is not None and observed is not None:
                 adjustment = feedback_adjustment(
-                    observed, base, len(values),
-                    learning_rate=rate, min_signals=self.config.min_feedback_signals,
+                    observed,
+                    base,
+                    len(values),
+                    learning_rate=rate,
+                    min_signals=self.config.min_feedback_signals,
                 )
             if len(values) >= self.config.min_feedback_signals:
                 trend = value_trend(values, [t for _, t in points])
@@ -356,7 +377,9 @@ class SelfImprovingEngine:
                     feedback_adjustment=adjustment,
                     trend_slope_per_day=trend.slope_per_day if trend else None,
                     trend_bonus=bonus,
-                    meets_threshold=None if score is None else score >= self.config.quality_threshold,
+                    meets_threshold=None
+                    if score is None
+                    else score >= self.config.quality_threshold,
                 )
             )
         return result
@@ -441,7 +464,10 @@ class SelfImprovingEngine:
     def load_state_sync(self, path: str | Path) -> None:
         source = resolve_in_state_dir(self.state_dir, path)
         snapshot = json.loads(source.read_text(encoding="utf-8"))
-        if snapshot.get("format") != SNAPSHOT_FORMAT or snapshot.get("format_version") != SNAPSHOT_VERSION:
+        if (
+            snapshot.get("format") != SNAPSHOT_FORMAT
+            or snapshot.get("format_version") != SNAPSHOT_VERSION
+        ):
             raise ValueError(
                 f"{source} is not a rules-spider engine state (format {snapshot.get('format')!r} "
                 f"version {snapshot.get('format_version')!r}; expected {SNAPSHOT_FORMAT!r} "
@@ -449,7 +475,9 @@ class SelfImprovingEngine:
             )
         config = EngineConfig.model_validate(snapshot["config"])
         version = snapshot.get("model_version")
-        loaded = load_model(self.state_dir, model_path(self.state_dir, version)) if version else None
+        loaded = (
+            load_model(self.state_dir, model_path(self.state_dir, version)) if version else None
+        )
         for key, value in snapshot["state"].items():
             self.store.set_state(key, value)
         self.config = config

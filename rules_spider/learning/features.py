@@ -42,11 +42,37 @@ FEATURE_COLUMNS: tuple[str, ...] = (TEXT_COLUMN, *CATEGORICAL_COLUMNS, *NUMERIC_
 
 # Words that make guidance unspecific ("handle errors properly").
 VAGUE_WORDS = frozenset(
-    """
-    appropriate appropriately properly correctly carefully good better best nice
-    consider various some something things stuff generally usually certain relevant
-    suitable reasonable etc maybe possibly probably might ideally sensible sensibly
-    """.split()
+    [
+        "appropriate",
+        "appropriately",
+        "properly",
+        "correctly",
+        "carefully",
+        "good",
+        "better",
+        "best",
+        "nice",
+        "consider",
+        "various",
+        "some",
+        "something",
+        "things",
+        "stuff",
+        "generally",
+        "usually",
+        "certain",
+        "relevant",
+        "suitable",
+        "reasonable",
+        "etc",
+        "maybe",
+        "possibly",
+        "probably",
+        "might",
+        "ideally",
+        "sensible",
+        "sensibly",
+    ]
 )
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _CODE_TOKEN = re.compile(

@@ -100,8 +100,8 @@ class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
         self.upper_ = self._booster(loss="quantile", quantile=1 - self.alpha / 2).fit(
             X[proper], y[proper]
         )
-        self.margin_ = 0.0 if calibration is None else self._conformal_margin(
-            X[calibration], y[calibration]
+        self.margin_ = (
+            0.0 if calibration is None else self._conformal_margin(X[calibration], y[calibration])
         )
         self.n_calibration_ = 0 if calibration is None else len(calibration)
         self.n_features_in_ = self.point_.n_features_in_

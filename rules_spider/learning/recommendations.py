@@ -57,7 +57,10 @@ _CANDIDATES = (
         kind="low_grounding",
         feature="evidence_length",
         applies=lambda row, ref: row["evidence_length"] < 0.5 * ref["evidence_length"],
-        change=lambda row, ref: {"evidence_length": ref["evidence_length"], "evidence_present": 1.0},
+        change=lambda row, ref: {
+            "evidence_length": ref["evidence_length"],
+            "evidence_present": 1.0,
+        },
         describe=lambda rule, row, ref: (
             f"Ground the rule in more of the page: its evidence is "
             f"{int(row['evidence_length'])} characters, well-rated rules quote about "
@@ -103,14 +106,23 @@ def recommend(
     if model is not None and applicable:
         changed_rows = [{**row, **c.change(row, reference)} for c in applicable]
         predictions = model.predict([row, *changed_rows])
-        for candidate, changed, predicted in zip(applicable, changed_rows, predictions[1:]):
+        for candidate, changed, predicted in zip(
+            applicable, changed_rows, predictions[1:], strict=True
+        ):
             gain = float(predicted - predictions[0])
             if gain >= MIN_IMPROVEMENT:
                 items.append(_item(candidate, rule, row, changed, reference, round(gain, 4)))
     elif model is None:
         for candidate in applicable:
             items.append(
-                _item(candidate, rule, row, {**row, **candidate.change(row, reference)}, reference, None)
+                _item(
+                    candidate,
+                    rule,
+                    row,
+                    {**row, **candidate.change(row, reference)},
+                    reference,
+                    None,
+                )
             )
     items.sort(key=lambda item: -(item.expected_improvement or 0.0))
     below = _below_prediction(rule, prediction, effectiveness)

@@ -24,6 +24,10 @@ BUILTIN_SIGNAL_TYPES: tuple[str, ...] = (
     "quality_score",
 )
 SIGNAL_TYPE_PATTERN = re.compile(r"[a-z][a-z0-9_]{0,63}")
+# Signals whose context has this key are outcomes of an A/B test variant: they
+# rate a phrasing under test, not the rule as stored, so model targets and
+# awards leave them out (the A/B test analyses them).
+AB_TEST_CONTEXT_KEY = "ab_test"
 MAX_RULE_ID_LENGTH = 128
 MAX_SOURCE_LENGTH = 64
 
@@ -98,6 +102,10 @@ class FeedbackSignal(BaseModel):
 
     def timestamp_or_now(self) -> datetime:
         return self.timestamp or datetime.now(UTC)
+
+
+def is_variant_outcome(context: dict[str, Any]) -> bool:
+    return AB_TEST_CONTEXT_KEY in context
 
 
 def make_signal(**fields: Any) -> FeedbackSignal:

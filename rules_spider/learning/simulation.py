@@ -29,13 +29,32 @@ CATEGORY_EFFECT = {
     "anti_pattern": 0.02,
 }
 _IDENTIFIERS = (
-    "`session.commit()`", "`app.get()`", "`--no-cache`", "`useEffect()`", "`os.path.join`",
-    "`max_connections`", "`Depends()`", "`tokio::spawn`", "`context.WithTimeout`",
-    "`fetch()`", "`/api/v1/items`", "`pytest.fixture`", "`timeout_seconds`", "`defer close()`",
+    "`session.commit()`",
+    "`app.get()`",
+    "`--no-cache`",
+    "`useEffect()`",
+    "`os.path.join`",
+    "`max_connections`",
+    "`Depends()`",
+    "`tokio::spawn`",
+    "`context.WithTimeout`",
+    "`fetch()`",
+    "`/api/v1/items`",
+    "`pytest.fixture`",
+    "`timeout_seconds`",
+    "`defer close()`",
 )
 _VAGUE = (
-    "properly", "appropriately", "consider", "various", "things", "good", "carefully",
-    "generally", "some", "relevant",
+    "properly",
+    "appropriately",
+    "consider",
+    "various",
+    "things",
+    "good",
+    "carefully",
+    "generally",
+    "some",
+    "relevant",
 )
 _VERBS = ("Use", "Call", "Prefer", "Set", "Avoid", "Pass", "Wrap", "Check")
 _NOUNS = ("requests", "handlers", "connections", "components", "queries", "tasks", "errors")
@@ -56,8 +75,8 @@ def simulate_rules(n: int, *, seed: int = 0) -> list[SimulatedRule]:
         has_example = bool(rng.uniform() < 0.5)
         category = RULE_CATEGORIES[int(rng.integers(len(RULE_CATEGORIES)))]
         technology = TECHNOLOGIES[int(rng.integers(len(TECHNOLOGIES)))]
-        n_code = int(round(specific * 4))
-        n_vague = int(round((1 - specific) * 4))
+        n_code = round(specific * 4)
+        n_vague = round((1 - specific) * 4)
         words = [str(rng.choice(_VERBS)), str(rng.choice(_NOUNS))]
         words += [str(w) for w in rng.choice(_IDENTIFIERS, size=n_code, replace=False)]
         words += [str(w) for w in rng.choice(_VAGUE, size=n_vague, replace=False)]

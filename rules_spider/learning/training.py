@@ -15,6 +15,7 @@ from rules_spider.learning.evaluation import cross_validate
 from rules_spider.learning.features import features_from_record
 from rules_spider.learning.model import QualityModel
 from rules_spider.learning.persistence import ModelMetadata, save_model
+from rules_spider.learning.signals import AB_TEST_CONTEXT_KEY
 from rules_spider.learning.store import FeedbackStore
 
 logger = logging.getLogger(__name__)
@@ -51,17 +52,19 @@ class TrainingReport:
         return self.metadata.cv_mae if self.metadata else None
 
 
-def build_training_set(
-    store: FeedbackStore, *, since: datetime, min_signals: int
-) -> TrainingSet:
-    """One row per rule with at least ``min_signals`` signals since ``since``:
-    its recorded features and the mean value of those signals."""
+def build_training_set(store: FeedbackStore, *, since: datetime, min_signals: int) -> TrainingSet:
+    """One row per rule with at least ``min_signals`` signals since ``since``
+    (A/B test outcomes excluded): its recorded features and the mean value of
+    those signals."""
     aggregates = store.read(
         "SELECT rule_id, COUNT(*) AS n, AVG(value) AS mean FROM signals"
-        " WHERE ts >= ? GROUP BY rule_id ORDER BY rule_id",
-        [since.timestamp()],
+        " WHERE ts >= ? AND json_extract(context, ?) IS NULL"
+        " GROUP BY rule_id ORDER BY rule_id",
+        [since.timestamp(), f"$.{AB_TEST_CONTEXT_KEY}"],
     )
-    enough = {row["rule_id"]: (row["n"], row["mean"]) for row in aggregates if row["n"] >= min_signals}
+    enough = {
+        row["rule_id"]: (row["n"], row["mean"]) for row in aggregates if row["n"] >= min_signals
+    }
     records = {record.id: record for record in store.rule_records(list(enough))}
     rule_ids = [rule_id for rule_id in enough if rule_id in records]
     return TrainingSet(
@@ -106,7 +109,9 @@ def train_and_save(
         logger.info("Not training a quality model: %s", detail)
         return TrainingReport("insufficient_data", size, data.n_signals, detail), None
     model = QualityModel(alpha=interval_alpha, random_state=random_state)
-    cv = cross_validate(model, data.rows, data.targets, n_splits=cv_folds, random_state=random_state)
+    cv = cross_validate(
+        model, data.rows, data.targets, n_splits=cv_folds, random_state=random_state
+    )
     model.fit(data.rows, data.targets)
     metadata = save_model(
         model,
@@ -125,8 +130,13 @@ def train_and_save(
     logger.info(
         "Trained quality model %s on %d rules (%d signals): CV MAE %.3f, "
         "%.0f%% interval coverage %.2f, %.1f s",
-        metadata.model_version, size, data.n_signals, cv.mae,
-        100 * (1 - interval_alpha), cv.interval_coverage, seconds,
+        metadata.model_version,
+        size,
+        data.n_signals,
+        cv.mae,
+        100 * (1 - interval_alpha),
+        cv.interval_coverage,
+        seconds,
     )
     detail = f"trained on {size} rules ({data.n_signals} signals)"
     return TrainingReport("trained", size, data.n_signals, detail, metadata, seconds), model

@@ -65,7 +65,9 @@ def technology_usage(store: FeedbackStore, *, since: datetime) -> list[Technolog
     ]
 
 
-def rule_usage(store: FeedbackStore, *, since: datetime, limit: int | None = None) -> list[RuleUsage]:
+def rule_usage(
+    store: FeedbackStore, *, since: datetime, limit: int | None = None
+) -> list[RuleUsage]:
     """Per rule, the most rated first."""
     rows = store.read(
         f"""

@@ -22,6 +22,23 @@ from rules_spider.writers.markdown import (
 Render = Callable[[Sequence[Rule], int], str]
 
 
+class RuleBlocks:
+    """Each rule's markdown rendered once per heading level and example choice.
+
+    Size fitting renders the same rules many times; this keeps it linear.
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[tuple[str, str, int, bool], str] = {}
+
+    def get(self, rule: Rule, level: int, with_example: bool = True) -> str:
+        key = (rule.technology, rule.id, level, with_example)
+        block = self._cache.get(key)
+        if block is None:
+            block = self._cache[key] = rule_markdown(rule, level, with_example=with_example)
+        return block
+
+
 def cluster_document(
     cluster: RuleCluster,
     rules: Sequence[Rule],
@@ -31,19 +48,20 @@ def cluster_document(
     notes: Sequence[str] = (),
     without_example: frozenset[str] = frozenset(),
     show_globs: bool = False,
+    blocks: RuleBlocks | None = None,
 ) -> str:
     """Heading, provenance line, optional notes, then each rule one level down."""
     title = cluster_title(cluster)
     if part is not None and part[1] > 1:
         title += f" (part {part[0]} of {part[1]})"
-    blocks = [f"{'#' * level} {title}", cluster_summary(cluster, shown=len(rules))]
+    parts = [f"{'#' * level} {title}", cluster_summary(cluster, shown=len(rules))]
     globs = globs_for(cluster.technology)
     if show_globs and globs:
-        blocks.append("Files: " + ", ".join(f"`{g}`" for g in globs))
-    blocks.extend(notes)
-    for rule in rules:
-        blocks.append(rule_markdown(rule, level + 1, with_example=rule.id not in without_example))
-    return "\n\n".join(blocks) + "\n"
+        parts.append("Files: " + ", ".join(f"`{g}`" for g in globs))
+    parts.extend(notes)
+    cache = blocks or RuleBlocks()
+    parts.extend(cache.get(rule, level + 1, rule.id not in without_example) for rule in rules)
+    return "\n\n".join(parts) + "\n"
 
 
 def fit_by_dropping(

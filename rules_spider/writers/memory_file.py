@@ -17,7 +17,7 @@ from rules_spider.clustering import RuleCluster, quality_order
 from rules_spider.items import Rule
 from rules_spider.outputs.paths import slugify
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered
-from rules_spider.writers.documents import cluster_document, fit_by_dropping, group_kept
+from rules_spider.writers.documents import RuleBlocks, cluster_document, fit_by_dropping, group_kept
 from rules_spider.writers.markdown import Measure, left_out_note, one_line
 
 logger = logging.getLogger(__name__)
@@ -58,25 +58,36 @@ class MemoryFileWriter:
         return [left_out_note(left_out, f"to keep {self.project_path} within {self.limit_text}")] if left_out else []
 
     def render_cluster(self, cluster: RuleCluster, context: RenderContext) -> list[Rendered]:
+        blocks = RuleBlocks()
+
         def render(kept: Sequence[Rule], left_out: int) -> str:
-            return cluster_document(cluster, kept, notes=self._note(left_out), show_globs=True)
+            return cluster_document(cluster, kept, notes=self._note(left_out), show_globs=True, blocks=blocks)
 
         text, kept, dropped = self._fit(cluster.rules, render)
         return [Rendered(text, tuple(r.id for r in kept), tuple(r.id for r in dropped))]
 
-    def block(self, clusters: Sequence[RuleCluster], kept: Sequence[Rule], left_out: int, catalog: str) -> str:
+    def block(
+        self,
+        clusters: Sequence[RuleCluster],
+        kept: Sequence[Rule],
+        left_out: int,
+        catalog: str,
+        blocks: RuleBlocks | None = None,
+    ) -> str:
         parts = [f"## Rules from the {one_line(catalog)} documentation catalog"]
         parts.extend(self._note(left_out))
         for cluster, rules in group_kept(clusters, kept):
-            parts.append(cluster_document(cluster, rules, level=3, show_globs=True).strip())
+            parts.append(cluster_document(cluster, rules, level=3, show_globs=True, blocks=blocks).strip())
         return "\n\n".join(parts) + "\n"
 
     def project_files(self, clusters: Sequence[RuleCluster], context: RenderContext) -> list[ProjectFile]:
         existing = context.read_existing(self.project_path)
         rules = sorted((r for c in clusters for r in c.rules), key=quality_order)
+        blocks = RuleBlocks()
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
-            return merge_block(existing, self.block(clusters, kept, left_out, context.catalog), context.catalog)
+            block = self.block(clusters, kept, left_out, context.catalog, blocks)
+            return merge_block(existing, block, context.catalog)
 
         text, kept, dropped = self._fit(rules, render)
         if type(self).measure(text) > self.limit:

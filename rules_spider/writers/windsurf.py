@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from rules_spider.clustering import RuleCluster
 from rules_spider.items import Rule
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered, cluster_file_stems
-from rules_spider.writers.documents import cluster_document
+from rules_spider.writers.documents import RuleBlocks, cluster_document
 from rules_spider.writers.frontmatter import yaml_frontmatter
 from rules_spider.writers.globs import globs_for
 from rules_spider.writers.markdown import utf16_length, when_to_apply
@@ -58,6 +58,8 @@ class WindsurfWriter:
         part: tuple[int, int],
         left_out: int,
         no_example: frozenset[str],
+        head: str,
+        blocks: RuleBlocks,
     ) -> str:
         notes = []
         if left_out:
@@ -65,17 +67,20 @@ class WindsurfWriter:
         shortened = sum(1 for r in rules if r.id in no_example)
         if shortened:
             notes.append(_no_example_note(shortened, self.max_chars))
-        body = cluster_document(cluster, rules, part=part, notes=notes, without_example=no_example)
-        return windsurf_frontmatter(cluster) + "\n" + body
+        body = cluster_document(cluster, rules, part=part, notes=notes, without_example=no_example, blocks=blocks)
+        return head + "\n" + body
 
     def render_cluster(self, cluster: RuleCluster, context: RenderContext) -> list[Rendered]:
         rules = list(cluster.rules)
         n = len(rules)
         worst_part = (n, n)  # the longest "(part i of N)" any file can get
         limit = self.max_chars
+        head = windsurf_frontmatter(cluster)
+        blocks = RuleBlocks()
 
         def fits(part_rules: Sequence[Rule], left_out: int, no_example: frozenset[str]) -> bool:
-            return utf16_length(self._document(cluster, part_rules, worst_part, left_out, no_example)) <= limit
+            text = self._document(cluster, part_rules, worst_part, left_out, no_example, head, blocks)
+            return utf16_length(text) <= limit
 
         # Decide once per rule whether it fits a file alone, reserving room for every note.
         no_example: set[str] = set()
@@ -106,7 +111,7 @@ class WindsurfWriter:
         rendered = []
         for i, part_rules in enumerate(parts, start=1):
             left_out = len(too_long) if i == 1 else 0
-            text = self._document(cluster, part_rules, (i, len(parts)), left_out, frozen)
+            text = self._document(cluster, part_rules, (i, len(parts)), left_out, frozen, head, blocks)
             rendered.append(
                 Rendered(
                     text,
