@@ -49,7 +49,7 @@ def top_functions(profile_path: Path, top: int = 15) -> str:
     lines = [f"{'own %':>6} {'total %':>7}  function (file)", f"{'-' * 6} {'-' * 7}  {'-' * 60}"]
     for (name, file), weight in own_fn.most_common(top):
         lines.append(f"{100 * weight / weight_sum:6.1f} {100 * total_fn[(name, file)] / weight_sum:7.1f}  {name} ({file})")
-    lines.append(f"\n{weight_sum:.0f} samples over {len(data['profiles'])} thread(s)")
+    lines.append(f"\n{weight_sum:.1f} s of samples over {len(data['profiles'])} thread(s)")
     return "\n".join(lines) + "\n"
 
 

@@ -62,9 +62,20 @@ DEFAULT_N_INIT = 3
 TOKEN_PATTERN = r"(?u)\b[^\W\d]\w+\b"
 
 
+def source_names(rules: Iterable[Rule]) -> tuple[str, ...]:
+    """Distinct source names of ``rules``, most rules first, then by name."""
+    counts: dict[str, int] = defaultdict(int)
+    for rule in rules:
+        counts[rule.source_name] += 1
+    return tuple(sorted(counts, key=lambda name: (-counts[name], name)))
+
+
 @dataclass(frozen=True, slots=True)
 class RuleCluster:
-    """Rules of one technology that talk about the same thing."""
+    """Rules of one technology that talk about the same thing.
+
+    ``sources`` is derived from ``rules`` when not given.
+    """
 
     technology: str
     index: int
@@ -74,18 +85,15 @@ class RuleCluster:
     mean_similarity: float | None
     mean_quality: float | None
     coherence: float | None
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.sources and self.rules:
+            object.__setattr__(self, "sources", source_names(self.rules))
 
     @property
     def size(self) -> int:
         return len(self.rules)
-
-    @property
-    def sources(self) -> tuple[str, ...]:
-        """Source names of the rules, most rules first, then by name."""
-        counts: dict[str, int] = defaultdict(int)
-        for rule in self.rules:
-            counts[rule.source_name] += 1
-        return tuple(sorted(counts, key=lambda name: (-counts[name], name)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,8 +41,9 @@ _MARKETING = re.compile(
 )
 # First-person narration of a tutorial ("we must first dereference count", "let's run it").
 _NARRATIVE = re.compile(
-    r"\blet['\u2019]s\b|\blet\s+us\b|\bwe['\u2019](?:ll|re|ve|d)\b|\bwe\s+(?:\w+\s+)?(?:must|should|need|have\s+to|can|will|could|would|want)\b"
-    r"|\b(?:i|we)\s+(?:think|believe|guess)\b",
+    r"\blet['\u2019]s\b|\blet\s+us\b|\bwe['\u2019](?:ll|re|ve|d)\b"
+    r"|\bwe\b(?!\s+(?:(?:strongly|highly|do\s+not|don['\u2019]t)\s+)?(?:recommend|suggest|advise|encourage))"
+    r"|(?-i:\bus\b)|\b(?:i|we)\s+(?:think|believe|guess)\b",
     _F,
 )
 # Sentences that only point elsewhere.

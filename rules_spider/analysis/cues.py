@@ -54,7 +54,8 @@ _NOT_CUES = re.compile(
     r"|\b(?:if|whichever|as|when|unless)\s+you\s+(?:\w+\s+)?prefer\b|\byou\s+(?:may|might|could)\s+prefer\b"
     r"|\b(?:is|are|was|were|be)\s+not\s+required\b|\bnot\s+required\s+to\b"
     r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b"
-    r"|\bshould\s+(?:now|happen|occur)\b|\bwhat\s+should\b|\bshould\s+be\s+equipped\b"
+    r"|\bshould\s+(?:now|happen|occur)\b|\b(?:what|how|where|which|whether|who)\s+(?:\w+\s+){0,2}should\b|\bshould\s+be\s+equipped\b"
+    r"|\b(?:to|will|would|helps?|in\s+order\s+to)\s+(?:make\s+sure|ensure|be\s+sure)\b"
     r"|\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand)\b"
     # a modal inside a "so ..." or "because ..." clause explains, it does not instruct
     r"|\bso\s+(?:that\s+)?(?:the|this|that|it|its|these|those|they|we)\b[^,;.]{0,60}?\b(?:must|should)\b"
@@ -169,7 +170,8 @@ def find_cues(sentence: str) -> list[Cue]:
                 before = masked[label.end() if label and label.end() <= start else 0 : start]
                 if not _CLAUSE_START.search(before):
                     continue
-                if _CONJUNCTION.search(before) and _STATEMENT_VERB.search(before):
+                clause = re.split(r"[;:]\s", before)[-1]
+                if _CONJUNCTION.search(clause) and _STATEMENT_VERB.search(clause):
                     continue
             taken.append((start, end))
             cues.append(Cue(sentence[start:end], strength, polarity, start, modal))

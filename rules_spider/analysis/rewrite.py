@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 
 from rules_spider.analysis.antipatterns import AntiPattern
-from rules_spider.analysis.cues import IMPERATIVE_VERBS, classify
+from rules_spider.analysis.cues import IMPERATIVE_VERBS, classify, find_cues
 from rules_spider.analysis.subjects import strip_backticks
 
 _F = re.I
@@ -60,7 +60,9 @@ _TRAILING_CUT = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by
 _CLAUSE_SPLIT = re.compile(r";\s+|:\s+|,\s+but\s+|,\s+and\s+|\s+\u2014\s+", _F)
 _DEPRECATION_NOTE = re.compile(r"\s*\(deprecated\b[^)]*\)", _F)
 _INTRO_CLAUSE = re.compile(r"^(?:if|when|whenever|in|on|to|for|unless|before|after|while|once|with|by|since|as)\b[^,;]*,\s", _F)
-_TITLE_LEAD = re.compile(r"^(?:deprecated\s+(?:since|in|as\s+of)\s+(?:version\s+)?v?\d[\w.]*\s*[:.,]\s*|always\s+|make\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)?|be\s+sure\s+to\s+|ensure\s+(?:that\s+)?(?:you\s+)?)", _F)
+_TITLE_LEAD = re.compile(r"^(?:deprecated\s+(?:since|in|as\s+of)\s+(?:version\s+)?v?\d[\w.]*\s*[:.,]\s*|always\s+|make\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)|be\s+sure\s+to\s+|ensure\s+(?:that\s+)?you\s+)", _F)
+# Discourse markers that open a sentence without adding to the instruction.
+_DISCOURSE = re.compile(r"^(?:however|also|additionally|in\s+addition|finally|furthermore|moreover|so\s+far|first|then|next|again|note\s+that|remember\s+that|keep\s+in\s+mind\s+that),?\s+(?=\S)", _F)
 
 
 def _negations(text: str) -> int:
@@ -70,8 +72,7 @@ def _negations(text: str) -> int:
 def _finish(text: str) -> str:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.sub(r"\s*:\s*$", ".", text)
-    if text and text[0].islower():
-        text = text[0].upper() + text[1:]
+    text = _capitalise(text)
     if text and text[-1] not in ".!?)\"'`":
         text += "."
     return text
@@ -96,6 +97,7 @@ def _anti_pattern_body(ap: AntiPattern) -> str | None:
 def imperative_body(sentence: str, anti_pattern: AntiPattern | None = None) -> str:
     """The rule body for a directive ``sentence`` (see the module docstring)."""
     original = _BULLET.sub("", _LABEL.sub("", sentence)).strip()
+    original = _DISCOURSE.sub("", original)
     body = _anti_pattern_body(anti_pattern) if anti_pattern is not None else None
     if body is None:
         body = original
@@ -146,22 +148,43 @@ def _depth_at(text: str, position: int) -> int:
     return depth
 
 
+def _capitalise(text: str) -> str:
+    """Upper-case a leading prose word, never an identifier (``store.reset()``, ``json-render``)."""
+    first = text.split(maxsplit=1)[0] if text.split() else ""
+    if re.fullmatch(r"[a-z][a-z']*[,;:]?", first):
+        return text[0].upper() + text[1:]
+    return text
+
+
 def make_title(body: str, subject: str | None = None, max_words: int = 12) -> str:
-    """A short title: the body's first clause, naming ``subject``."""
+    """A short title: the clause of the body that gives the instruction, naming ``subject``.
+
+    From the body's directive clause: a long sentence drops its introductory
+    clause ("To avoid X, use Y" -> "Use Y"), then ends at the first clause
+    break after the instruction's cue word; still too long, it starts at the
+    clause holding the cue, and is finally cut to ``max_words`` words.
+    """
     text = directive_clause(_DEPRECATION_NOTE.sub("", body.strip().rstrip(".!")))
     lead = _TITLE_LEAD.match(text)
     if lead and len(text[lead.end() :].split()) >= 2:
         text = text[lead.end() :]
-    title = text
     intro = _INTRO_CLAUSE.match(text)
-    for match in _CLAUSE_BREAK.finditer(text):
-        if intro and match.start() < intro.end():
-            continue  # "If you use threads, ..." keeps its condition
-        if _depth_at(text, match.start()):
-            continue  # a comma inside call arguments
-        if len(text[: match.start()].split()) >= 3:
-            title = text[: match.start()]
-            break
+    if intro and len(text.split()) > max_words + 3 and len(text[intro.end() :].split()) >= 3:
+        text, intro = text[intro.end() :], None
+    cues = find_cues(text)
+    opens_with_verb = bool(text.split()) and text.split()[0].lower() in IMPERATIVE_VERBS
+    cue_at = cues[0].start if cues and not opens_with_verb else 0
+    breaks = [
+        m for m in _CLAUSE_BREAK.finditer(text)
+        if not (intro and m.start() < intro.end()) and not _depth_at(text, m.start())
+    ]
+    end = next((m.start() for m in breaks if m.start() > cue_at and len(text[: m.start()].split()) >= 3), len(text))
+    start = 0
+    if len(text[:end].split()) > max_words + 3:
+        before_cue = [m for m in breaks if m.end() <= cue_at and len(text[m.end() : end].split()) >= 3]
+        if before_cue:
+            start = before_cue[-1].end()
+    title = text[start:end]
     words = title.split()
     trailing = _TRAILING_STOP
     if len(words) > max_words + 3:  # a clause a few words over the limit stays whole
@@ -177,4 +200,4 @@ def make_title(body: str, subject: str | None = None, max_words: int = 12) -> st
     title = trailing.sub("", title.rstrip()).rstrip(",;:")
     if subject and subject not in title:
         title = f"{title} ({subject})"
-    return title[0].upper() + title[1:] if title else title
+    return _capitalise(title)

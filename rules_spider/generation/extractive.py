@@ -143,6 +143,8 @@ class ExtractiveGenerator:
 
     def _directive_rule(self, page: DocPage, patterns: PagePatterns, directive: Directive) -> Rule | None:
         reason = rejection_reason(directive.sentence, directive.subjects)
+        if reason is None and directive.evidence != directive.sentence:
+            reason = rejection_reason(directive.evidence, directive.subjects)
         if reason:
             self._skip(reason)
             return None

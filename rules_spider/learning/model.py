@@ -32,10 +32,11 @@ from rules_spider.learning.features import (
 FeatureRows = Iterable[Mapping[str, Any]] | np.ndarray
 
 
-# The boosters run on one OpenMP thread: on the data sizes here a second
-# thread saves little, and when the crawl or other processes keep the cores
-# busy, OpenMP's spin-waiting made fits ten times slower.
-BOOSTER_THREADS = 1
+# Fitting and predicting run on one thread (OpenMP and BLAS): on the data
+# sizes here a second thread saves little, and when the crawl or other
+# processes keep the cores busy, spin-waiting threads made fits several
+# times slower.
+THREADS = 1
 # Below this many calibration rows the conformal margin is not estimated (0).
 MIN_CALIBRATION_ROWS = 8
 
@@ -83,8 +84,7 @@ class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
     def fit(self, X: np.ndarray, y: np.ndarray) -> QuantileBoostingRegressor:
         if not 0.0 < self.alpha < 1.0:
             raise ValueError(f"alpha must be in (0, 1), got {self.alpha!r}")
-        with threadpool_limits(BOOSTER_THREADS, user_api="openmp"):
-            return self._fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
+        return self._fit(np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64))
 
     def _fit(self, X: np.ndarray, y: np.ndarray) -> QuantileBoostingRegressor:
         self.point_ = self._booster(loss="squared_error").fit(X, y)
@@ -118,8 +118,7 @@ class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         check_is_fitted(self, "point_")
-        with threadpool_limits(BOOSTER_THREADS, user_api="openmp"):
-            return np.clip(self.point_.predict(X), 0.0, 1.0)
+        return np.clip(self.point_.predict(X), 0.0, 1.0)
 
     def predict_interval(
         self, X: np.ndarray, alpha: float | None = None
@@ -136,9 +135,8 @@ class QuantileBoostingRegressor(RegressorMixin, BaseEstimator):
                 f"({1 - self.alpha:.0%} intervals); refit it with alpha={alpha}"
             )
         point = self.predict(X)
-        with threadpool_limits(BOOSTER_THREADS, user_api="openmp"):
-            low = np.clip(self.lower_.predict(X) - self.margin_, 0.0, 1.0)
-            high = np.clip(self.upper_.predict(X) + self.margin_, 0.0, 1.0)
+        low = np.clip(self.lower_.predict(X) - self.margin_, 0.0, 1.0)
+        high = np.clip(self.upper_.predict(X) + self.margin_, 0.0, 1.0)
         return np.minimum.reduce([low, high, point]), np.maximum.reduce([low, high, point])
 
 
@@ -202,21 +200,24 @@ class QualityModel(RegressorMixin, BaseEstimator):
             raise ValueError(f"{matrix.shape[0]} feature rows but {target.shape[0]} targets")
         if not np.all(np.isfinite(target)) or target.min() < 0 or target.max() > 1:
             raise ValueError("targets must be finite numbers in [0, 1]")
-        self.pipeline_ = self._pipeline().fit(matrix, target)
+        with threadpool_limits(THREADS):
+            self.pipeline_ = self._pipeline().fit(matrix, target)
         self.reference_values_ = _reference_values(matrix, target)
         self.n_training_rows_ = int(matrix.shape[0])
         return self
 
     def predict(self, X: FeatureRows) -> np.ndarray:
         check_is_fitted(self, "pipeline_")
-        return self.pipeline_.predict(to_matrix(X))
+        with threadpool_limits(THREADS):
+            return self.pipeline_.predict(to_matrix(X))
 
     def predict_interval(
         self, X: FeatureRows, alpha: float | None = None
     ) -> tuple[np.ndarray, np.ndarray]:
         check_is_fitted(self, "pipeline_")
-        transformed = self.pipeline_[:-1].transform(to_matrix(X))
-        return self.pipeline_[-1].predict_interval(transformed, alpha)
+        with threadpool_limits(THREADS):
+            transformed = self.pipeline_[:-1].transform(to_matrix(X))
+            return self.pipeline_[-1].predict_interval(transformed, alpha)
 
     def unfitted_copy(self) -> QualityModel:
         return clone(self)
