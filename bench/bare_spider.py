@@ -5,6 +5,12 @@ It reads the same catalog YAML (only each source's ``url``), follows every
 relies on Scrapy's default dupefilter to drop pages already seen. It yields no
 items: no pipelines, no extraction, no outputs. Run it through
 ``bench/crawl_runner.py bare --catalog FILE``.
+
+``-a dedupe=spider`` (``crawl_runner.py bare-seen``) also keeps a set of URLs it
+already requested and makes no Request for them, as the project's spider does.
+On sidebar-heavy docs most links are already known, and a Request dropped by the
+dupefilter still costs its trip through the spider middlewares, the scheduler
+and a ``request_dropped`` signal: this variant is the stricter baseline.
 """
 
 from __future__ import annotations
@@ -43,11 +49,14 @@ def source_prefix(url: str) -> str:
 class BareSpider(scrapy.Spider):
     name = "bare"
 
-    def __init__(self, catalog: str, **kwargs: Any):
+    def __init__(self, catalog: str, dedupe: str = "dupefilter", **kwargs: Any):
         super().__init__(**kwargs)
+        if dedupe not in ("dupefilter", "spider"):
+            raise ValueError(f"-a dedupe must be 'dupefilter' or 'spider', got {dedupe!r}")
         data = yaml.safe_load(Path(catalog).read_text(encoding="utf-8"))
         self.start_urls_ = [source["url"] for source in data["sources"]]
         self.prefixes = tuple(source_prefix(url) for url in self.start_urls_)
+        self.seen: set[str] | None = set(self.start_urls_) if dedupe == "spider" else None
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.start_urls_:
@@ -59,7 +68,13 @@ class BareSpider(scrapy.Spider):
         prefix = next((p for p in self.prefixes if response.url.startswith(p)), None)
         if prefix is None:
             return
+        seen = self.seen
         for href in response.xpath("//a/@href").getall():
-            url = response.urljoin(href)
-            if url.startswith(prefix):
-                yield Request(url, callback=self.parse)
+            url = response.urljoin(href).split("#", 1)[0]
+            if not url.startswith(prefix):
+                continue
+            if seen is not None:
+                if url in seen:
+                    continue
+                seen.add(url)
+            yield Request(url, callback=self.parse)

@@ -4,7 +4,9 @@
 
 py-spy samples whole stacks; a sample's last frame is where the time was spent
 (own time), every distinct frame on it is charged inclusive (total) time.
-Idle threads are not in the file (py-spy leaves them out without ``--idle``).
+Idle threads are not in the file (py-spy leaves them out without ``--idle``),
+but thread-pool workers parked in a Python-level wait still show up as busy:
+samples whose leaf is one of ``IDLE_LEAVES`` are left out of the percentages.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ import argparse
 import json
 from collections import Counter
 from pathlib import Path
+
+# Where a parked worker thread sits; py-spy cannot always tell it is idle.
+IDLE_LEAVES = frozenset({"Condition.wait", "Event.wait", "Queue.get", "SimpleQueue.get", "_worker", "select", "EpollSelector.select"})
 
 
 def _short(path: str) -> str:
@@ -31,7 +36,7 @@ def top_functions(profile_path: Path, top: int = 15) -> str:
     weight_sum = 0.0
     for profile in data["profiles"]:
         for stack, weight in zip(profile["samples"], profile["weights"], strict=True):
-            if not stack:
+            if not stack or frames[stack[-1]]["name"] in IDLE_LEAVES:
                 continue
             weight_sum += weight
             own[stack[-1]] += weight
@@ -49,7 +54,7 @@ def top_functions(profile_path: Path, top: int = 15) -> str:
     lines = [f"{'own %':>6} {'total %':>7}  function (file)", f"{'-' * 6} {'-' * 7}  {'-' * 60}"]
     for (name, file), weight in own_fn.most_common(top):
         lines.append(f"{100 * weight / weight_sum:6.1f} {100 * total_fn[(name, file)] / weight_sum:7.1f}  {name} ({file})")
-    lines.append(f"\n{weight_sum:.1f} s of samples over {len(data['profiles'])} thread(s)")
+    lines.append(f"\n{weight_sum:.1f} s of busy samples over {len(data['profiles'])} thread(s); idle waits left out")
     return "\n".join(lines) + "\n"
 
 

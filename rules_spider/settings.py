@@ -93,6 +93,15 @@ RULES_QUALITY_THRESHOLD = 0.6
 # Use the learned quality model from RULES_STATE_DIR when one is saved there.
 RULES_USE_LEARNED_MODEL = True
 
+# --- Feedback and the learned quality model (rules_spider.learning) ------
+RULES_FEEDBACK_WINDOW_HOURS = 168
+# Signals a rule needs in the window before it becomes a training row.
+RULES_MIN_FEEDBACK_SIGNALS = 5
+# Rules with enough signals needed before a model is fitted at all.
+RULES_MIN_TRAINING_RULES = 20
+RULES_FEEDBACK_LEARNING_RATE = 0.1
+RULES_MODEL_UPDATE_INTERVAL_HOURS = 24
+
 # --- Output ----------------------------------------------------------------
 RULES_OUTPUT_DIR = "output"
 RULES_STATE_DIR = ""  # default: <RULES_OUTPUT_DIR>/state

@@ -205,7 +205,7 @@ def test_acknowledged_signals_survive_sigkill(tmp_path: Path) -> None:
 
 
 def test_two_processes_write_concurrently(tmp_path: Path) -> None:
-    FeedbackStore(tmp_path / "state").close()
+    # Both also create the database at once: schema creation must not race.
     writers = [_writer(tmp_path, name, 150) for name in ("left", "right")]
     for writer in writers:
         assert writer.stdout is not None

@@ -52,7 +52,7 @@ def test_tree_layout_and_metadata(tmp_path):
     out = tmp_path / "output" / "frameworks"
     results = build(out)
     top = sorted(p.name for p in out.iterdir())
-    assert top == [".rules-spider-tree.json", "batch_results.json", "go", "javascript", "python", "report.html", "rules.jsonl"]
+    assert top == [".rules-spider-tree.json", ".rules-spider.lock", "batch_results.json", "go", "javascript", "python", "report.html", "rules.jsonl"]
     for summary in results.clusters:
         tech, n = summary.technology, summary.cluster_id
         for fmt in ALL_FORMATS:
@@ -279,3 +279,34 @@ def test_sizes_for_a_200_rule_sample(tmp_path, capsys):
             print(f"[sizes] {fmt:9} {len(sizes[fmt]):3} {sum(sizes[fmt]):8} {max(sizes[fmt]):7}")
         print(f"[sizes] report.html {len((out / 'report.html').read_bytes())} bytes")
     assert max(sizes["agents"]) <= 32 * 1024
+
+
+def test_empty_rules_file_builds_an_empty_tree(tmp_path):
+    out = tmp_path / "frameworks"
+    results = build(out, rules=[], crawl=None)
+    assert results.total_rules_generated == 0 and results.clusters == []
+    assert results.quality_metrics.overall_coherence is None
+    assert (out / "report.html").is_file() and (out / "batch_results.json").is_file()
+    missing = build_outputs(tmp_path / "nope.jsonl", tmp_path / "other", CATALOG, ["cursor"], None, None,
+                            WriterRegistry(RULES_WRITERS))
+    assert missing.total_rules_generated == 0
+
+
+def test_unknown_format_fails_before_writing(tmp_path):
+    out = tmp_path / "frameworks"
+    with pytest.raises(KeyError, match="nope"):
+        build(out, formats=["cursor", "nope"])
+    assert sorted(p.name for p in out.iterdir()) == ["rules.jsonl"]
+
+
+def test_write_text_atomic_permissions(tmp_path):
+    fresh = tmp_path / "fresh.md"
+    write_text_atomic(fresh, "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    private = tmp_path / "private.md"
+    private.write_text("old")
+    private.chmod(0o600)
+    write_text_atomic(private, "new")
+    assert private.stat().st_mode & 0o777 == 0o600 and private.read_text() == "new"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from rules_spider.items import DocPage, Rule
 
@@ -21,10 +22,16 @@ def normalise_ws(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=16)
+def _normalised_page(page_text: str) -> str:
+    # Pages are checked once per rule; normalise each page's text once.
+    return normalise_ws(page_text)
+
+
 def evidence_in_text(evidence: str, page_text: str) -> bool:
     """Whether ``evidence`` is quoted verbatim (modulo whitespace) from ``page_text``."""
     quote = normalise_ws(evidence)
-    return len(quote.split()) >= MIN_EVIDENCE_WORDS and quote in normalise_ws(page_text)
+    return len(quote.split()) >= MIN_EVIDENCE_WORDS and quote in _normalised_page(page_text)
 
 
 def is_grounded(rule: Rule, page_text: str, code_blocks: Iterable[str] | None = None) -> bool:
@@ -34,7 +41,7 @@ def is_grounded(rule: Rule, page_text: str, code_blocks: Iterable[str] | None = 
     if rule.example:
         example = normalise_ws(rule.example)
         sources = list(code_blocks) if code_blocks is not None else [page_text]
-        if not any(example in normalise_ws(source) for source in sources):
+        if not any(example in _normalised_page(source) for source in sources):
             return False
     return True
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Tools whose name, followed by a subcommand or flags, is a command line even in prose.
 _PROSE_TOOLS = (
@@ -127,6 +128,28 @@ def _accept(kind: str, text: str) -> bool:
     return True
 
 
+_IDENT_TOKEN = re.compile(r"(?<![\w.$])[A-Za-z_$][\w$]*(?![\w$])")
+_WORD_PAIR = re.compile(r"(?<![\w/.-])(?=(\S+\s+\S+))")
+
+
+@lru_cache(maxsize=64)
+def _known_names(known: frozenset[str]) -> frozenset[str]:
+    return frozenset(name for name in known if len(name) > 2 and _IDENT.fullmatch(name))
+
+
+@lru_cache(maxsize=64)
+def _commands_by_head(commands: tuple[str, ...]) -> dict[str, list[str]]:
+    """Each command's 2..n-word prefixes, longest first, under its first two words."""
+    heads: dict[str, list[str]] = {}
+    for command in sorted(set(commands), key=len, reverse=True):
+        words = command.split()
+        for size in range(len(words), 1, -1):
+            heads.setdefault(" ".join(words[:2]), []).append(" ".join(words[:size]))
+    for prefixes in heads.values():
+        prefixes.sort(key=len, reverse=True)
+    return heads
+
+
 def find_subjects(sentence: str, known: Iterable[str] = (), commands: Iterable[str] = ()) -> list[Subject]:
     """Identifiers in ``sentence``: backtick spans first, then by position; no overlaps.
 
@@ -139,35 +162,39 @@ def find_subjects(sentence: str, known: Iterable[str] = (), commands: Iterable[s
     def free(start: int, end: int) -> bool:
         return all(end <= a or start >= b for a, b in taken)
 
-    for command in sorted(set(commands), key=len, reverse=True):
-        words = command.split()
-        for size in range(len(words), 1, -1):
-            prefix = " ".join(words[:size])
-            match = re.search(rf"(?<![\w/.-]){re.escape(prefix)}(?![\w/-])", sentence)
-            if match and free(*match.span()):
-                taken.append(match.span())
-                found.append(Subject(prefix, "command", match.start()))
-                break
+    def take(text: str, kind: str, start: int, end: int) -> None:
+        taken.append((start, end))
+        found.append(Subject(text, kind, start))
 
-    for kind, pattern in _PATTERNS:
-        for match in pattern.finditer(sentence):
-            text = match.group(1).strip().rstrip("=")
-            start, end = match.span(1)
-            if kind == "command":
-                trimmed = _trim_command(text)
-                if trimmed is None:
-                    continue
-                text, end = trimmed, start + len(trimmed)
-            if not _accept(kind, text) or not free(start, end):
-                continue
-            taken.append((start, end))
-            found.append(Subject(text, kind, start))
-    known_names = sorted({name for name in known if len(name) > 2 and _IDENT.fullmatch(name)}, key=len, reverse=True)
-    for name in known_names:
-        for match in re.finditer(rf"(?<![\w.$]){re.escape(name)}(?![\w$])", sentence):
-            if free(*match.span()):
-                taken.append(match.span())
-                found.append(Subject(name, "known", match.start()))
+    def shapes(patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
+        for kind, pattern in patterns:
+            for match in pattern.finditer(sentence):
+                text = match.group(1).strip().rstrip("=")
+                start, end = match.span(1)
+                if kind == "command":
+                    trimmed = _trim_command(text)
+                    if trimmed is None:
+                        continue
+                    text, end = trimmed, start + len(trimmed)
+                if _accept(kind, text) and free(start, end):
+                    take(text, kind, start, end)
+
+    shapes(_PATTERNS[:2])  # backtick spans, prose command lines
+    heads = _commands_by_head(tuple(commands))
+    if heads:
+        for match in _WORD_PAIR.finditer(sentence):
+            for prefix in heads.get(" ".join(match.group(1).split()), ()):
+                end = match.start() + len(prefix)
+                if sentence.startswith(prefix, match.start()) and (end == len(sentence) or not re.match(r"[\w/-]", sentence[end])):
+                    if free(match.start(), end):
+                        take(prefix, "command", match.start(), end)
+                    break
+    shapes(_PATTERNS[2:])
+    names = _known_names(frozenset(known))
+    if names:
+        for match in _IDENT_TOKEN.finditer(sentence):
+            if match.group(0) in names and free(*match.span()):
+                take(match.group(0), "known", *match.span())
     # Backtick spans are explicit; otherwise the first identifier mentioned is
     # what the sentence is about ("Use X instead of Y" is about X); versions last.
     tier = {"code": 0, "version": 2}

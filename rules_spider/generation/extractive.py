@@ -22,7 +22,7 @@ from rules_spider.analysis.boilerplate import rejection_reason
 from rules_spider.analysis.categories import categorize
 from rules_spider.analysis.code import block_language, extract_code_patterns
 from rules_spider.analysis.directives import Directive
-from rules_spider.analysis.grounding import evidence_in_text, normalise_ws
+from rules_spider.analysis.grounding import evidence_in_text
 from rules_spider.analysis.patterns import PagePatterns, find_patterns
 from rules_spider.analysis.rewrite import imperative_body, make_title, mark_code
 from rules_spider.analysis.safety import is_unsafe_rule, unsafe_text_reason
@@ -286,7 +286,6 @@ class ExtractiveGenerator:
                 candidates.append(_Candidate(rule, directive.rank, order))
         for rule, order in self._example_rules(page, patterns):
             candidates.append(_Candidate(rule, 0, order))
-        page_text = normalise_ws(page.text)
         kept: list[_Candidate] = []
         seen: set[str] = set()
         for candidate in candidates:
@@ -296,7 +295,7 @@ class ExtractiveGenerator:
                 logger.warning("Dropped an unsafe rule from %s: %s", page.url, unsafe)
                 self._skip("unsafe")
                 continue
-            if not evidence_in_text(rule.evidence, page_text):
+            if not evidence_in_text(rule.evidence, page.text):
                 self._skip("ungrounded")
                 continue
             if rule.id in seen:

@@ -8,7 +8,7 @@ from typing import Any
 
 from rules_spider.learning.awards import batch_reward
 from rules_spider.learning.results import BatchOutcome
-from rules_spider.learning.signals import is_variant_outcome
+from rules_spider.learning.scoring import signal_history
 from rules_spider.learning.store import FeedbackStore
 
 # {"history": [entry, ...], "total_reward": float, "rewarded_batches": int}
@@ -19,13 +19,14 @@ MAX_HISTORY = 1000
 def batch_mean_observed(
     store: FeedbackStore, rule_ids: Sequence[str], *, since: datetime, min_signals: int
 ) -> tuple[float | None, int]:
-    """Mean over the batch's rules with ``min_signals`` signals of their mean value."""
-    per_rule: dict[str, list[float]] = {}
-    for signal in store.signals(rule_ids=list(rule_ids), since=since):
-        if is_variant_outcome(signal.context):
-            continue
-        per_rule.setdefault(signal.rule_id, []).append(signal.value)
-    means = [sum(v) / len(v) for v in per_rule.values() if len(v) >= min_signals]
+    """Mean over the batch's rules with ``min_signals`` signals of their mean
+    value (A/B test outcomes left out), and how many rules that is."""
+    history = signal_history(store, rule_ids, since=since)
+    means = [
+        sum(value for value, _ in points) / len(points)
+        for points in history.values()
+        if len(points) >= min_signals
+    ]
     return (sum(means) / len(means) if means else None), len(means)
 
 

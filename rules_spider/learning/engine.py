@@ -23,7 +23,6 @@ to the crawl's heuristic score with ``model=None`` and no interval.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import threading
 from collections.abc import Sequence
@@ -35,14 +34,9 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules_spider.learning import abtest, batches, usage
-from rules_spider.learning.awards import feedback_adjustment, trend_bonus, value_trend
 from rules_spider.learning.features import features_from_record, features_from_rule
 from rules_spider.learning.model import QualityModel
-from rules_spider.learning.paths import (
-    default_state_dir,
-    resolve_in_state_dir,
-    state_dir_from_settings,
-)
+from rules_spider.learning.paths import default_state_dir, state_dir_from_settings
 from rules_spider.learning.persistence import (
     ModelMetadata,
     ModelVersionError,
@@ -57,7 +51,8 @@ from rules_spider.learning.results import (
     Recommendation,
     ScoreBreakdown,
 )
-from rules_spider.learning.signals import is_variant_outcome
+from rules_spider.learning.scoring import score_breakdown, signal_history
+from rules_spider.learning.snapshots import Snapshot, read_snapshot, write_snapshot
 from rules_spider.learning.store import FeedbackStore, RuleRecord
 from rules_spider.learning.training import TrainingReport, train_and_save
 
@@ -67,8 +62,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MODEL_POINTER_KEY = "model/current"
-SNAPSHOT_FORMAT = "rules-spider/engine-state"
-SNAPSHOT_VERSION = 1
 # (engine option, Scrapy setting, Settings getter); settings left unset keep the defaults.
 SETTINGS_OPTIONS: tuple[tuple[str, str, str], ...] = (
     ("feedback_window_hours", "RULES_FEEDBACK_WINDOW_HOURS", "getfloat"),
@@ -131,6 +124,7 @@ class SelfImprovingEngine:
         self.store = FeedbackStore(self.state_dir)
         self._model_lock = threading.Lock()
         self._model: tuple[QualityModel, ModelMetadata] | None = None
+        self._reported_model_errors: set[str] = set()
 
     @classmethod
     def from_settings(cls, settings: Any, **kwargs: Any) -> SelfImprovingEngine:
@@ -193,31 +187,45 @@ class SelfImprovingEngine:
 
     def usable_model(self) -> tuple[tuple[QualityModel, ModelMetadata] | None, str]:
         """``(current model, "")``, or ``(None, why not)``: none trained yet, or the
-        saved one is unusable here (logged; predictions fall back to the heuristic)."""
+        saved one is unusable here (logged once per version; predictions fall back
+        to the heuristic)."""
         try:
             loaded = self.current_model()
         except (ModelVersionError, FileNotFoundError) as exc:
-            logger.warning("Not using the saved quality model: %s", exc)
+            if str(exc) not in self._reported_model_errors:
+                self._reported_model_errors.add(str(exc))
+                logger.warning("Not using the saved quality model: %s", exc)
             return None, f"saved model unusable: {exc}"
         if loaded is None:
             return None, "no quality model trained yet (not enough feedback)"
         return loaded, ""
 
+    def _current_metadata(self) -> ModelMetadata | None:
+        """Metadata of the model the store points at; None when there is none or
+        its files are gone (then the next retrain replaces it)."""
+        pointer = self.store.get_state(MODEL_POINTER_KEY)
+        if pointer is None:
+            return None
+        try:
+            return read_metadata(self.state_dir, model_path(self.state_dir, pointer["version"]))
+        except FileNotFoundError:
+            logger.warning("Model %s is referenced but its files are missing", pointer["version"])
+            return None
+
     def retrain(self, force: bool = False) -> TrainingReport:
         """Fit a new model from the window's feedback unless the current one is
         younger than ``model_update_interval_hours`` (``force`` skips that check)."""
-        pointer = self.store.get_state(MODEL_POINTER_KEY)
-        if pointer is not None and not force:
-            metadata = read_metadata(self.state_dir, model_path(self.state_dir, pointer["version"]))
-            age = datetime.now(UTC) - metadata.trained_at
+        current = self._current_metadata()
+        if current is not None and not force:
+            age = datetime.now(UTC) - current.trained_at
             if age < timedelta(hours=self.config.model_update_interval_hours):
                 return TrainingReport(
                     "fresh",
-                    metadata.training_size,
-                    metadata.n_signals,
-                    f"model {metadata.model_version} is {age.total_seconds() / 3600:.1f} h old, "
+                    current.training_size,
+                    current.n_signals,
+                    f"model {current.model_version} is {age.total_seconds() / 3600:.1f} h old, "
                     f"under the {self.config.model_update_interval_hours:g} h update interval",
-                    metadata,
+                    current,
                 )
         report, model = train_and_save(
             self.store,
@@ -229,15 +237,13 @@ class SelfImprovingEngine:
             random_state=self.config.random_state,
         )
         if model is None or report.metadata is None:
-            current = self.store.get_state(MODEL_POINTER_KEY)
             if current is not None:
-                kept = read_metadata(self.state_dir, model_path(self.state_dir, current["version"]))
                 return TrainingReport(
                     report.status,
                     report.training_size,
                     report.n_signals,
-                    f"{report.detail}; keeping model {kept.model_version}",
-                    kept,
+                    f"{report.detail}; keeping model {current.model_version}",
+                    current,
                 )
             return report
         self._set_current(model, report.metadata)
@@ -333,56 +339,19 @@ class SelfImprovingEngine:
 
     def score_breakdowns(self, rules: Sequence[Rule | RuleRecord]) -> list[ScoreBreakdown]:
         """Prediction plus feedback adjustment and trend bonus for each rule
-        (from the window's signals, A/B test outcomes excluded)."""
-        predictions = self.predict_many(rules)
-        since = self.window_start()
-        history: dict[str, list[tuple[float, float]]] = {}
-        for signal in self.store.signals(rule_ids=[r.id for r in rules], since=since):
-            if is_variant_outcome(signal.context):
-                continue
-            history.setdefault(signal.rule_id, []).append(
-                (signal.value, signal.timestamp.timestamp())
+        (from the window's signals, A/B test outcomes left out)."""
+        history = signal_history(self.store, [r.id for r in rules], since=self.window_start())
+        return [
+            score_breakdown(
+                prediction,
+                history.get(prediction.rule_id, []),
+                learning_rate=self.config.learning_rate,
+                min_signals=self.config.min_feedback_signals,
+                window_days=self.config.feedback_window_hours / 24,
+                quality_threshold=self.config.quality_threshold,
             )
-        window_days = self.config.feedback_window_hours / 24
-        rate = self.config.learning_rate
-        result = []
-        for rule, prediction in zip(rules, predictions, strict=True):
-            points = history.get(rule.id, [])
-            values = [v for v, _ in points]
-            observed = sum(values) / len(values) if values else None
-            base = prediction.predicted_quality
-            adjustment = bonus = 0.0
-            trend = None
-            if base is not None and observed is not None:
-                adjustment = feedback_adjustment(
-                    observed,
-                    base,
-                    len(values),
-                    learning_rate=rate,
-                    min_signals=self.config.min_feedback_signals,
-                )
-            if len(values) >= self.config.min_feedback_signals:
-                trend = value_trend(values, [t for _, t in points])
-                bonus = trend_bonus(trend, learning_rate=rate, window_days=window_days)
-            score = None if base is None else min(1.0, max(0.0, base + adjustment + bonus))
-            result.append(
-                ScoreBreakdown(
-                    rule_id=rule.id,
-                    score=score,
-                    base=base,
-                    basis=prediction.basis,
-                    model=prediction.model,
-                    n_signals=len(values),
-                    observed_mean=observed,
-                    feedback_adjustment=adjustment,
-                    trend_slope_per_day=trend.slope_per_day if trend else None,
-                    trend_bonus=bonus,
-                    meets_threshold=None
-                    if score is None
-                    else score >= self.config.quality_threshold,
-                )
-            )
-        return result
+            for prediction in self.predict_many(rules)
+        ]
 
     def adjusted_score(self, rule: Rule | RuleRecord) -> float | None:
         """Prediction (or heuristic) + feedback adjustment + trend bonus, clipped to [0, 1]."""
@@ -447,38 +416,22 @@ class SelfImprovingEngine:
     # -- snapshots -------------------------------------------------------------------
 
     def save_state_sync(self, path: str | Path) -> Path:
-        target = resolve_in_state_dir(self.state_dir, path)
         pointer = self.store.get_state(MODEL_POINTER_KEY)
-        snapshot = {
-            "format": SNAPSHOT_FORMAT,
-            "format_version": SNAPSHOT_VERSION,
-            "saved_at": datetime.now(UTC).isoformat(),
-            "config": self.config.model_dump(),
-            "model_version": pointer["version"] if pointer else None,
-            "state": self.store.state_items(),
-        }
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(json.dumps(snapshot, indent=2, sort_keys=True), encoding="utf-8")
-        return target
+        snapshot = Snapshot(
+            config=self.config.model_dump(),
+            model_version=pointer["version"] if pointer else None,
+            state=self.store.state_items(),
+        )
+        return write_snapshot(self.state_dir, path, snapshot)
 
     def load_state_sync(self, path: str | Path) -> None:
-        source = resolve_in_state_dir(self.state_dir, path)
-        snapshot = json.loads(source.read_text(encoding="utf-8"))
-        if (
-            snapshot.get("format") != SNAPSHOT_FORMAT
-            or snapshot.get("format_version") != SNAPSHOT_VERSION
-        ):
-            raise ValueError(
-                f"{source} is not a rules-spider engine state (format {snapshot.get('format')!r} "
-                f"version {snapshot.get('format_version')!r}; expected {SNAPSHOT_FORMAT!r} "
-                f"version {SNAPSHOT_VERSION})"
-            )
-        config = EngineConfig.model_validate(snapshot["config"])
-        version = snapshot.get("model_version")
+        snapshot = read_snapshot(self.state_dir, path)
+        config = EngineConfig.model_validate(snapshot.config)
+        version = snapshot.model_version
         loaded = (
             load_model(self.state_dir, model_path(self.state_dir, version)) if version else None
         )
-        for key, value in snapshot["state"].items():
+        for key, value in snapshot.state.items():
             self.store.set_state(key, value)
         self.config = config
         with self._model_lock:

@@ -1,7 +1,8 @@
 """Everything written after a crawl: the output tree, batch metrics, the report, exports.
 
-Submodules keep one job each: ``paths`` (safe names), ``atomic`` (crash-safe
-writes), ``rules_io`` (reading rules.jsonl), ``metrics`` (batch quality
-metrics), ``build`` (the output tree), ``report`` (report.html) and
-``export`` (writing rule files into a user's project).
+One job per module, among them: ``paths`` (safe names and joins), ``atomic``
+(crash-safe files and tree swaps), ``rules_io`` (reading rules.jsonl),
+``metrics`` (batch quality metrics), ``results`` (batch_results.json),
+``build`` (the output tree), ``report`` (report.html) and ``export``
+(rule files written into a user's project).
 """

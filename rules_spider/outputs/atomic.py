@@ -13,7 +13,9 @@ on the next run). The swap itself is a handful of renames guarded by a journal
 written first: the old entries move to a hidden trash directory, the new ones
 move in, then the journal is deleted. If the process dies during the swap,
 ``recover_interrupted_commit`` (called at the start of every ``staged_tree``)
-reads the journal and puts the whole previous tree back. Entries that the
+reads the journal and puts the whole previous tree back (builds of one target
+hold an exclusive lock, ``.rules-spider.lock``, so recovery never touches a
+build in progress). Entries that the
 previous build generated and this one does not (a technology that lost all its
 rules) are removed in the same swap, using a manifest of generated names so
 files the user put there are never touched.
@@ -24,7 +26,9 @@ from __future__ import annotations
 import json
 import logging
 import os
+import secrets
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -37,6 +41,7 @@ MANIFEST_NAME = ".rules-spider-tree.json"
 STAGING_PREFIX = ".staging-"
 TRASH_PREFIX = ".trash-"
 JOURNAL_NAME = "journal.json"
+LOCK_NAME = ".rules-spider.lock"
 
 
 def _fsync_dir(path: Path) -> None:
@@ -51,16 +56,22 @@ def _fsync_dir(path: Path) -> None:
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Replace ``path`` with ``data`` so a crash never leaves a partial file."""
+    """Replace ``path`` with ``data`` so a crash never leaves a partial file.
+
+    A new file gets the usual permissions (0o666 minus the umask); a replaced
+    file keeps its mode.
+    """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".tmp", dir=target.parent)
-    tmp = Path(tmp_name)
+    tmp = target.parent / f".{target.name[:40]}.{secrets.token_hex(6)}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        if target.exists():
+            os.chmod(tmp, stat.S_IMODE(target.stat().st_mode))
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)
@@ -206,17 +217,37 @@ def _commit(staged: StagedTree, target: Path) -> None:
 
 
 @contextmanager
+def _exclusive(target: Path) -> Iterator[None]:
+    """One build of ``target`` at a time (several scrapy-redis workers may finish together).
+
+    An advisory ``flock`` on POSIX; on platforms without ``fcntl`` builds are not serialised.
+    """
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(target / LOCK_NAME, "a+b") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@contextmanager
 def staged_tree(target: str | os.PathLike[str]) -> Iterator[StagedTree]:
     """Build into a staging directory; swap it into ``target`` only on success."""
     target_path = Path(target)
     target_path.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_commit(target_path)
-    staged = StagedTree(Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target_path)))
-    try:
-        yield staged
-        _commit(staged, target_path)
-    finally:
-        shutil.rmtree(staged.root, ignore_errors=True)
+    with _exclusive(target_path):
+        recover_interrupted_commit(target_path)
+        staged = StagedTree(Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=target_path)))
+        try:
+            yield staged
+            _commit(staged, target_path)
+        finally:
+            shutil.rmtree(staged.root, ignore_errors=True)
 
 
 def iter_generated(target: Path) -> Iterable[str]:

@@ -66,6 +66,16 @@ def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
         raise
 
 
+def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: str) -> None:
+    """Keep the features of this batch's rules (feedback can train on rules no longer in memory)
+    and record the batch, which earns a global reward when its observed quality beats the last one."""
+    from rules_spider.learning.engine import SelfImprovingEngine
+
+    with SelfImprovingEngine(state_dir=config.state_dir) as engine:
+        engine.record_rules(rules)
+        engine.record_batch(batch_id, [rule.id for rule in rules])
+
+
 def finalize_run(
     catalog: Catalog,
     config: RulesConfig,
@@ -90,6 +100,7 @@ def finalize_run(
         random_state=config.cluster_random_state,
         report=config.report,
     )
+    record_in_feedback_store(config, merged, summary.run_id if summary else catalog.name)
     for part in part_paths:
         part.unlink(missing_ok=True)
         part.with_suffix(".stats.json").unlink(missing_ok=True)

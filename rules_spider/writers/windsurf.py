@@ -100,8 +100,8 @@ class WindsurfWriter:
         current: list[Rule] = []
         for rule in kept:
             left_out = len(too_long) if not parts else 0
-            if fits(current + [rule], left_out, frozen):
-                current.append(rule)
+            if not current or fits(current + [rule], left_out, frozen):
+                current.append(rule)  # a rule alone always fits: checked above with every note
             else:
                 parts.append(current)
                 current = [rule]
