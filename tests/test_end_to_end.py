@@ -89,7 +89,7 @@ async def test_full_crawl_writes_the_output_contract(docs_server, fixture_catalo
                 "quality_metrics", "generator", "started_at", "finished_at"]:
         assert key in results, key
     assert results["sources_processed"] == 2 and results["sources_failed"] == []
-    assert results["generator"] == "extractive"
+    assert results["generator"] == "extractive" and results["quality_model"] == "heuristic"
     assert set(results["quality_metrics"]) >= {"overall_coherence", "technology_coverage", "rule_diversity",
                                                 "semantic_richness", "improvement_score"}
     assert results["quality_metrics"]["technology_coverage"] == 1.0

@@ -43,6 +43,8 @@ _PATTERNS: tuple[tuple[AntiPatternKind, re.Pattern[str]], ...] = (
     ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?{_REMOVED}?{_END}", _F)),
     ("avoid", re.compile(rf"^(?:.*?[,;:]\s*)?{_LEAD}(?:avoid|do\s+not|don['\u2019]t|never|should\s+not|must\s+not)\s+(?P<avoid>.+?)(?:\s*(?:,|\u2014|\s-)\s*(?:because|as|since|which|it|this|otherwise).*)?{_END}", _F)),
 )
+# Every shape below contains one of these words; most sentences contain none.
+_TRIGGER = re.compile(r"\b(?:instead|rather|prefer|deprecated|replaced|superseded|avoid|never|not|don['\u2019]t)\b", _F)
 _CLAUSE_HEAD = re.compile(r"^(?:in\s+[\w .]+?,\s*|note\s*:\s*|warning\s*:\s*)", _F)
 
 
@@ -69,6 +71,8 @@ def _clean(phrase: str | None) -> str | None:
 def find_anti_pattern(sentence: str) -> AntiPattern | None:
     """The anti-pattern ``sentence`` states, if it states one."""
     text = sentence.strip()
+    if not _TRIGGER.search(text):
+        return None
     label = _DEPRECATED_LABEL.match(text)
     label_version = f"since {label.group('version')}" if label else None
     if label:

@@ -56,7 +56,13 @@ _NOT_CUES = re.compile(
     r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b"
     r"|\bshould\s+(?:now|happen|occur)\b|\b(?:what|how|where|which|whether|who)\s+(?:\w+\s+){0,2}should\b|\bshould\s+be\s+equipped\b"
     r"|\b(?:to|will|would|helps?|in\s+order\s+to)\s+(?:make\s+sure|ensure|be\s+sure)\b"
-    r"|\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand)\b"
+    r"|\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand|have|hesitate)\b"
+    r"|\bno\s+(?:\w+\s+){0,3}(?:is|are)\s+required\b"
+    r"|(?<!you\s)\bshould\s+(?:just\s+|still\s+)?work\b|\bshould\s+have\s+\w+(?:ed|en)\b"
+    r"|\bshould\s+(?:the|a|an|this|that|it|your|any)\b"
+    # a modal inside an "if ..." clause or a reported "X indicates that ... should" states a condition
+    r"|\b(?:if|whether)\b[^,;.]{0,60}?\b(?:must|should)\b(?=[^,;.]*,)"
+    r"|\b(?:indicat|mean|specif|says|said|stat(?:e|es|ing)\b|tell|assum|guarant|infer|show|impl(?:y|ies)|suggest|know|realis|realiz|determin)\w*\s+that\b[^,;.]{0,60}?\b(?:must|should)\b"
     # a modal inside a "so ..." or "because ..." clause explains, it does not instruct
     r"|\bso\s+(?:that\s+)?(?:the|this|that|it|its|these|those|they|we)\b[^,;.]{0,60}?\b(?:must|should)\b"
     r"|\b(?:because|since)\b[^,;.]{0,80}?\b(?:must|should)\b",
@@ -89,7 +95,7 @@ _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
 
 # What may come right before an imperative cue for it to start a clause.
 _CLAUSE_START = re.compile(
-    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|or|so|then|please|also|thus|therefore|instead|generally|however|"
+    r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|or|so|then|please|thus|therefore|instead|generally|however|"
     r"rather|just|should|must|always|simply|only|otherwise|first|finally|"
     r"important|note|warning|tip|caution|danger)|[*\u2022>])\s*$",
     _F,
@@ -123,17 +129,18 @@ _GUIDANCE = re.compile(
 )
 # A conjunction joining a prohibition to a statement ("macros are built separately,
 # and do not share flags") continues the statement; joined to an instruction it is one.
-_CONJUNCTION = re.compile(r"\b(?:and|but|or)\s*$", _F)
-_STATEMENT_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been)\b|['\u2019](?:re|s|ve)\b", _F)
+_CONJUNCTION = re.compile(r"\b(?:and|but|or|so)\s*$", _F)
 
 
-def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
-    """An instruction opened by a base-form verb ("Call X before Y"), if the sentence
-    names code (``has_subject``) or gives a reason or condition; steps that
-    introduce an example ("Run the following:") are not rules by themselves."""
-    text = sentence.strip()
-    if text.endswith(":"):
-        return None
+_INSTRUCTION_START = re.compile(
+    r"^\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?(?:(?:in|for|when|if|on|during|before|after|once|while|to|with|unless)\b[^,;:]{0,60},\s*)?"
+    r"(?:please\s+)?(?:never|always|do\s+not|don['\u2019]t|avoid|make\s+sure|be\s+sure|ensure|prefer|(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r"))\b",
+    _F,
+)
+
+
+def _opening_verb(text: str) -> tuple[str, int] | None:
+    """The base-form verb opening ``text`` (after a label and an intro clause), and where it is."""
     label = _LABEL.match(text)
     offset = label.end() if label else 0
     intro = _INTRO.match(text[offset:])
@@ -145,6 +152,26 @@ def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
     verb = words[0].strip("*_`")
     if verb.lower() not in IMPERATIVE_VERBS or (offset == 0 and not verb[:1].isupper()):
         return None
+    return verb, offset
+
+
+def may_be_directive(sentence: str) -> bool:
+    """Cheap pre-check: False means ``classify`` returns None whatever the subjects."""
+    text = sentence.strip()
+    return bool(find_cues(text)) or (not text.endswith(":") and _opening_verb(text) is not None)
+
+
+def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
+    """An instruction opened by a base-form verb ("Call X before Y"), if the sentence
+    names code (``has_subject``) or gives a reason or condition; steps that
+    introduce an example ("Run the following:") are not rules by themselves."""
+    text = sentence.strip()
+    if text.endswith(":"):
+        return None
+    opening = _opening_verb(text)
+    if opening is None:
+        return None
+    verb, offset = opening
     if not (has_subject or _GUIDANCE.search(text)):
         return None
     return Cue(verb, "should", "do", offset, modal=False)
@@ -171,7 +198,7 @@ def find_cues(sentence: str) -> list[Cue]:
                 if not _CLAUSE_START.search(before):
                     continue
                 clause = re.split(r"[;:]\s", before)[-1]
-                if _CONJUNCTION.search(clause) and _STATEMENT_VERB.search(clause):
+                if _CONJUNCTION.search(clause) and not _INSTRUCTION_START.match(clause):
                     continue
             taken.append((start, end))
             cues.append(Cue(sentence[start:end], strength, polarity, start, modal))

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from rules_spider.analysis.antipatterns import AntiPattern, find_anti_pattern
-from rules_spider.analysis.cues import STRENGTH_RANK, Polarity, Strength, classify
+from rules_spider.analysis.cues import STRENGTH_RANK, Polarity, Strength, classify, may_be_directive
 from rules_spider.analysis.prose import ProseSentence, iter_prose
 from rules_spider.analysis.subjects import find_subjects
 from rules_spider.items import DocPage
@@ -85,8 +85,10 @@ def _evidence(sentence: ProseSentence, known: frozenset[str], commands: tuple[st
 
 def _directive(sentence: ProseSentence, known: frozenset[str], commands: tuple[str, ...]) -> Directive | None:
     text = sentence.text
-    classification = classify(text, has_subject=bool(_code_subjects(text, known, commands)))
     anti_pattern = find_anti_pattern(text)
+    if anti_pattern is None and not may_be_directive(text):
+        return None
+    classification = classify(text, has_subject=bool(_code_subjects(text, known, commands)))
     if classification is None and (anti_pattern is None or anti_pattern.kind == "avoid"):
         return None
     if classification is not None:

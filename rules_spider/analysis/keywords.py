@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from rules_spider.items import DocPage, Section
@@ -47,17 +48,23 @@ def _vectorizer() -> TfidfVectorizer:
     )
 
 
-def _top_terms(weights: np.ndarray, terms: np.ndarray, top_n: int) -> list[str]:
-    order = np.lexsort((terms, -weights))  # highest weight first, ties alphabetical
+def _top_terms(indices: np.ndarray, weights: np.ndarray, terms: np.ndarray, top_n: int) -> list[str]:
+    """The ``top_n`` heaviest terms among the non-zero ``weights`` at ``indices``."""
+    order = np.lexsort((terms[indices], -weights))  # highest weight first, ties alphabetical
     chosen: list[str] = []
-    for index in order:
-        if weights[index] <= 0 or len(chosen) >= top_n:
+    for position in order:
+        if weights[position] <= 0 or len(chosen) >= top_n:
             break
-        term = str(terms[index])
+        term = str(terms[indices[position]])
         if any(term in kept.split() for kept in chosen if " " in kept):
             continue  # a bigram already kept says it
         chosen.append(term)
     return chosen
+
+
+def _row_terms(matrix: sp.csr_matrix, row: int, terms: np.ndarray, top_n: int) -> list[str]:
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return _top_terms(matrix.indices[start:end], matrix.data[start:end], terms, top_n)
 
 
 def top_keywords(documents: Sequence[str], top_n: int = 10) -> list[list[str]]:
@@ -70,7 +77,8 @@ def top_keywords(documents: Sequence[str], top_n: int = 10) -> list[list[str]]:
     except ValueError:  # nothing left after stop words
         return [[] for _ in documents]
     terms = vectorizer.get_feature_names_out()
-    return [_top_terms(matrix.getrow(i).toarray().ravel(), terms, top_n) for i in range(matrix.shape[0])]
+    matrix = sp.csr_matrix(matrix)
+    return [_row_terms(matrix, i, terms, top_n) for i in range(matrix.shape[0])]
 
 
 def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, list[str]]]:
@@ -84,11 +92,10 @@ def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, 
     except ValueError:
         return [], {}
     terms = vectorizer.get_feature_names_out()
-    page_terms = _top_terms(np.asarray(matrix.sum(axis=0)).ravel(), terms, top_n)
-    per_section = {
-        index: _top_terms(matrix.getrow(index).toarray().ravel(), terms, top_n)
-        for index in range(len(page.sections))
-    }
+    matrix = sp.csr_matrix(matrix)
+    totals = np.asarray(matrix.sum(axis=0)).ravel()
+    page_terms = _top_terms(np.arange(len(terms)), totals, terms, top_n)
+    per_section = {index: _row_terms(matrix, index, terms, top_n) for index in range(len(page.sections))}
     return page_terms, per_section
 
 

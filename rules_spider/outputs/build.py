@@ -213,6 +213,7 @@ def build_outputs(
             clusters=summaries,
             quality_metrics=quality_metrics(clustering.clusters, catalog.technologies, previous_results),
             generator=_generator(crawl_stats, clustering),
+            quality_model=(crawl_stats or {}).get("quality_model"),
             formats=[w.name for w in selected],
             started_at=iso((crawl_stats or {}).get("started_at")) or iso(build_started),
             finished_at=iso((crawl_stats or {}).get("finished_at")) or iso(clock()),

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 from rules_spider.analysis.dedupe import merge_near_duplicates
 from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
+from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_results
 from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
 from rules_spider.outputs.results import BatchResults, CatalogInfo
@@ -30,8 +29,6 @@ RULES_FILE = "rules.jsonl"
 
 
 def save_run_summary(catalog_dir: Path, run_id: str, summary: CrawlSummary) -> Path:
-    from rules_spider.outputs.atomic import write_text_atomic
-
     path = run_stats_path(catalog_dir, run_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, summary.model_dump_json(indent=2))
@@ -44,6 +41,7 @@ def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
         "started_at": summary.started_at.isoformat(),
         "finished_at": summary.finished_at.isoformat(),
         "generator": summary.generator,
+        "quality_model": summary.quality_model,
         "pages_crawled": summary.pages_crawled,
         "sources": {name: {"pages_crawled": int(fig.get("pages", 0))} for name, fig in summary.sources.items()},
         "sources_failed": dict(summary.sources_failed),
@@ -53,17 +51,7 @@ def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
 def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
     """Write rules.jsonl atomically: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".rules-", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            for rule in rules:
-                handle.write(json.dumps(asdict(rule), ensure_ascii=False) + "\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, "".join(json.dumps(asdict(rule), ensure_ascii=False) + "\n" for rule in rules))
 
 
 def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: str) -> None:

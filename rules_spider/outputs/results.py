@@ -9,6 +9,7 @@ key is optional::
       "finished_at": "...",                        #   default: build start / end
       "generator": "extractive",                   # RULES_GENERATOR; default: the most common
                                                    #   Rule.generator in rules.jsonl
+      "quality_model": "heuristic",                # or the learned model version that scored rules
       "pages_crawled": 123,                        # total; default: sum over "sources"
       "sources": {                                 # per source name
         "FastAPI": {"pages_crawled": 40, "reason": None},  # "reason" (or "error"): why it failed
@@ -127,6 +128,8 @@ class BatchResults(BaseModel):
     clusters: list[ClusterSummary]
     quality_metrics: QualityMetrics
     generator: str | None
+    # "heuristic", or the version of the learned quality model that scored the rules.
+    quality_model: str | None = None
     formats: list[str]
     started_at: str
     finished_at: str
@@ -214,6 +217,7 @@ def crawl_stats_from_results(results: Mapping[str, Any] | None) -> dict[str, Any
         "started_at": results.get("started_at"),
         "finished_at": results.get("finished_at"),
         "generator": results.get("generator"),
+        "quality_model": results.get("quality_model"),
         "pages_crawled": results.get("pages_crawled"),
         "sources": {
             row["name"]: {"pages_crawled": row.get("pages_crawled"), "reason": row.get("reason")}
