@@ -22,6 +22,7 @@ from rules_spider.generation.llm_generator import (
     LlmBackendError,
     LlmGeneratorConfig,
     LlmRuleGenerator,
+    parse_config,
 )
 
 if TYPE_CHECKING:
@@ -146,10 +147,7 @@ class BedrockGenerator(LlmRuleGenerator):
         cache_dir: Path | str | None = None,
         client: Any | None = None,
     ) -> None:
-        self.config = (
-            config if isinstance(config, BedrockConfig)
-            else BedrockConfig.model_validate(dict(config or {}))
-        )
+        self.config = parse_config(BedrockConfig, config)
         super().__init__(
             BedrockBackend(self.config, client=client),
             config=self.config,

@@ -16,7 +16,8 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -98,6 +99,14 @@ def prompt_content_hash(prompt: Prompt) -> str:
     for message in prompt.messages:
         digest.update(b"\x00" + message.role.encode() + b"\x00" + message.content.encode())
     return digest.hexdigest()
+
+
+_ConfigT = TypeVar("_ConfigT", bound=LlmGeneratorConfig)
+
+
+def parse_config(model: type[_ConfigT], config: _ConfigT | Mapping[str, Any] | None) -> _ConfigT:
+    """A generator's validated config from a config object or a plain mapping (settings, JSON)."""
+    return config if isinstance(config, model) else model.model_validate(dict(config or {}))
 
 
 class LlmRuleGenerator:

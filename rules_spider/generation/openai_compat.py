@@ -27,6 +27,7 @@ from rules_spider.generation.llm_generator import (
     LlmBackendError,
     LlmGeneratorConfig,
     LlmRuleGenerator,
+    parse_config,
 )
 
 if TYPE_CHECKING:
@@ -207,10 +208,7 @@ class OpenAICompatGenerator(LlmRuleGenerator):
         stats: StatsLike | None = None,
         cache_dir: Path | str | None = None,
     ) -> None:
-        self.config = (
-            config if isinstance(config, OpenAICompatConfig)
-            else OpenAICompatConfig.model_validate(dict(config))
-        )
+        self.config = parse_config(OpenAICompatConfig, config)
         super().__init__(
             OpenAICompatBackend(self.config),
             config=self.config,

@@ -24,6 +24,7 @@ from rules_spider.generation.llm_generator import (
     LlmBackendError,
     LlmGeneratorConfig,
     LlmRuleGenerator,
+    parse_config,
 )
 
 if TYPE_CHECKING:
@@ -189,10 +190,7 @@ class TransformersGenerator(LlmRuleGenerator):
         stats: StatsLike | None = None,
         cache_dir: Path | str | None = None,
     ) -> None:
-        self.config = (
-            config if isinstance(config, TransformersConfig)
-            else TransformersConfig.model_validate(dict(config))
-        )
+        self.config = parse_config(TransformersConfig, config)
         super().__init__(
             TransformersBackend(self.config),
             config=self.config,
