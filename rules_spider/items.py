@@ -64,6 +64,7 @@ class Section:
 class DocPage:
     """A documentation page: filled by the spider, structured by extraction.
 
+    Bulky fields stay out of ``repr`` so logs of dropped pages stay one line.
     ``html`` is the raw markup; the extraction pipeline fills ``title``,
     ``sections`` and ``text`` (the page's extracted plain text, which every
     rule's evidence must be quoted from) and then empties ``html``.
@@ -75,17 +76,17 @@ class DocPage:
     framework: str | None = None
     source_priority: int = 3
     depth: int = 0
-    html: str = ""
+    html: str = field(default="", repr=False)
     title: str = ""
-    sections: list[Section] = field(default_factory=list)
-    text: str = ""
+    sections: list[Section] = field(default_factory=list, repr=False)
+    text: str = field(default="", repr=False)
     content_hash: str = ""
     language: str | None = None
     rendered: bool = False
     # Filled by the pattern-extraction pipeline (rules_spider.analysis.patterns.PagePatterns).
-    patterns: object | None = None
+    patterns: object | None = field(default=None, repr=False)
     # Filled by the generation pipeline, scored and filtered by the quality pipeline.
-    rules: list[Rule] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list, repr=False)
 
 
 @dataclass(slots=True)

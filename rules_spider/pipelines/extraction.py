@@ -45,4 +45,5 @@ class ContentExtractionPipeline:
     def _drop(self, page: DocPage, reason: str, detail: str = "") -> None:
         self.stats.inc_value(f"pages/dropped/{reason}")
         self.stats.inc_value(f"source/{page.source_name}/dropped/{reason}")
-        raise DropItem(f"{reason} page {page.url}{': ' + detail if detail else ''}")
+        # Expected on every docs site (empty stubs, printable copies): counted, logged at INFO.
+        raise DropItem(f"{reason} page {page.url}{': ' + detail if detail else ''}", log_level="INFO")
