@@ -18,6 +18,9 @@ TEST_SETTINGS: dict[str, Any] = {
     "RULES_PROGRESS_INTERVAL": 3600,
     "RETRY_TIMES": 1,
     "DOWNLOAD_TIMEOUT": 10,
+    # Inline page analysis: spawning worker processes per test crawl costs seconds;
+    # tests/test_end_to_end.py covers the worker pool.
+    "RULES_PROCESS_WORKERS": 0,
 }
 
 

@@ -45,7 +45,8 @@ sources:
 
 
 def settings_for(out: Path) -> dict:
-    return {"RULES_OUTPUT_DIR": str(out), "RULES_FORMATS": ",".join(FORMATS)}
+    # One worker process: the production path (page analysis beside the crawl).
+    return {"RULES_OUTPUT_DIR": str(out), "RULES_FORMATS": ",".join(FORMATS), "RULES_PROCESS_WORKERS": 1}
 
 
 @pytest.fixture(scope="module")
@@ -81,6 +82,7 @@ async def test_full_crawl_writes_the_output_contract(docs_server, fixture_catalo
     catalog_dir = out / "fixture"
     stats = result.stats
     assert stats["finish_reason"] == "finished"
+    assert stats["rules/process_workers"] == 1
     assert stats["pages/dropped/duplicate"] == 1  # print.html
     assert stats["pages/dropped/empty"] == 1  # empty.html
 

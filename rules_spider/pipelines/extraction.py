@@ -10,13 +10,27 @@ from scrapy.exceptions import DropItem
 from rules_spider.extraction import extract_page
 from rules_spider.ids import content_hash
 from rules_spider.items import DocPage
+from rules_spider.workers import page_pool
 
 logger = logging.getLogger(__name__)
+
+
+def structure_page(page: DocPage) -> DocPage:
+    """Fill a page's structure from its HTML (runs in a worker process)."""
+    extracted = extract_page(page.html, page.url)
+    page.html = ""
+    page.title = extracted.title
+    page.sections = list(extracted.sections)
+    page.text = extracted.text
+    page.language = extracted.language
+    page.content_hash = content_hash(page.text)
+    return page
 
 
 class ContentExtractionPipeline:
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
+        self.pool = page_pool(crawler)
         self.min_chars = crawler.settings.getint("RULES_MIN_PAGE_CHARS")
         self._seen_hashes: dict[str, str] = {}
 
@@ -24,18 +38,12 @@ class ContentExtractionPipeline:
     def from_crawler(cls, crawler: Crawler) -> ContentExtractionPipeline:
         return cls(crawler)
 
-    def process_item(self, item: object) -> object:
+    async def process_item(self, item: object) -> object:
         if not isinstance(item, DocPage):
             return item
-        extracted = extract_page(item.html, item.url)
-        item.html = ""
-        item.title = extracted.title
-        item.sections = list(extracted.sections)
-        item.text = extracted.text
-        item.language = extracted.language
+        item = await self.pool.run(structure_page, item)
         if len(item.text.strip()) < self.min_chars:
             self._drop(item, "empty")
-        item.content_hash = content_hash(item.text)
         first = self._seen_hashes.setdefault(item.content_hash, item.url)
         if first != item.url:
             self._drop(item, "duplicate", f"same content as {first}")

@@ -19,6 +19,17 @@ from rules_spider.generation.base import GeneratorOutputError, RuleGenerator
 from rules_spider.generation.extractive import ExtractiveGenerator
 from rules_spider.generation.registry import make_generator
 from rules_spider.items import DocPage, Rule
+from rules_spider.workers import page_pool
+
+_extractive_by_cap: dict[int, ExtractiveGenerator] = {}
+
+
+def generate_extractive(page: DocPage, max_rules_per_page: int) -> list[Rule]:
+    """Extractive rules for a page (runs in a worker process; one generator per process)."""
+    generator = _extractive_by_cap.get(max_rules_per_page)
+    if generator is None:
+        generator = _extractive_by_cap[max_rules_per_page] = ExtractiveGenerator(max_rules_per_page=max_rules_per_page)
+    return generator.generate(page)
 
 logger = logging.getLogger(__name__)
 
@@ -27,6 +38,8 @@ class RuleGenerationPipeline:
     def __init__(self, crawler: Crawler):
         config = rules_config(crawler)
         self.stats = crawler.stats
+        self.pool = page_pool(crawler)
+        self.max_rules_per_page = config.max_rules_per_page
         self.extractive = ExtractiveGenerator(max_rules_per_page=config.max_rules_per_page)
         self.generator: RuleGenerator = (
             self.extractive
@@ -64,15 +77,14 @@ class RuleGenerationPipeline:
         return item
 
     async def _generate(self, page: DocPage) -> list[Rule]:
-        if self.generator is self.extractive:
-            return self.extractive.generate(page)
-        async with self._llm_slots:
-            try:
-                return await run_in_thread(self.generator.generate, page)
-            except GeneratorOutputError as exc:
-                self.stats.inc_value("rules/llm/fallback")
-                logger.warning("Falling back to extractive rules for %s: %s", page.url, exc)
-        return self.extractive.generate(page)
+        if self.generator is not self.extractive:
+            async with self._llm_slots:
+                try:
+                    return await run_in_thread(self.generator.generate, page)
+                except GeneratorOutputError as exc:
+                    self.stats.inc_value("rules/llm/fallback")
+                    logger.warning("Falling back to extractive rules for %s: %s", page.url, exc)
+        return await self.pool.run(generate_extractive, page, self.max_rules_per_page)
 
     def _keep_grounded_and_safe(self, page: DocPage, rules: list[Rule]) -> list[Rule]:
         kept = []

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 
 from rules_spider.config import rules_config
 from rules_spider.items import DocPage
+from rules_spider.journal import drop_torn_tail
 from rules_spider.outputs.parts import run_parts_path
 
 logger = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class RulesStorePipeline:
         spider = self.crawler.spider
         path = run_parts_path(self.config.catalog_dir(spider.catalog.name), spider.run_id)
         path.parent.mkdir(parents=True, exist_ok=True)
+        # A run killed mid-write leaves half a line; a resumed run (same run id) appends after it.
+        drop_torn_tail(path)
         self.crawler.stats.set_value("rules/part_file", str(path))
         return path.open("a", encoding="utf-8")
 

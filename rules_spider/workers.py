@@ -1,0 +1,68 @@
+"""Per-page CPU work on the machine's other cores.
+
+Extraction, pattern finding and extractive generation are pure, CPU-bound
+functions; on the reactor's thread they would halve the crawl (the GIL makes
+threads no help). A process pool runs them beside the crawl instead.
+``RULES_PROCESS_WORKERS``: ``auto`` (one less than the CPU count), a number,
+or ``0`` to run everything inline in the crawl process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.utils.asyncio import is_asyncio_available
+
+logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+
+def worker_count(setting: str | int | None) -> int:
+    if setting in (None, "", "auto"):
+        return max(0, (os.cpu_count() or 1) - 1)
+    count = int(setting)
+    if count < 0:
+        raise ValueError(f"RULES_PROCESS_WORKERS must be 'auto' or >= 0, got {setting!r}")
+    return count
+
+
+class PagePool:
+    """Runs pure per-page functions in worker processes, or inline when there are none."""
+
+    def __init__(self, workers: int):
+        self.workers = workers if is_asyncio_available() else 0
+        # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
+        self._executor = (
+            ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn")) if self.workers else None
+        )
+
+    async def run(self, fn: Callable[..., _T], *args: Any) -> _T:
+        if self._executor is None:
+            return fn(*args)
+        return await asyncio.wrap_future(self._executor.submit(fn, *args))
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+
+def page_pool(crawler: Crawler) -> PagePool:
+    """The crawl's one pool, shared by the pipelines, shut down when the spider closes."""
+    pool = getattr(crawler, "_rules_page_pool", None)
+    if pool is None:
+        pool = PagePool(worker_count(crawler.settings.get("RULES_PROCESS_WORKERS")))
+        crawler._rules_page_pool = pool  # type: ignore[attr-defined]
+        crawler.signals.connect(pool.shutdown, signal=signals.spider_closed)
+        crawler.stats.set_value("rules/process_workers", pool.workers)
+        logger.info("Page analysis in %s", f"{pool.workers} worker process(es)" if pool.workers else "the crawl process")
+    return pool
