@@ -31,6 +31,10 @@ RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 10
+# A page that still fails after its retries is counted per source (source/<name>/errors/<reason>)
+# and the crawl goes on: a warning, not an error. Scrapy 2.19 retries 429/503 at once and does
+# not wait for a Retry-After header.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
@@ -69,6 +73,9 @@ EXTENSIONS = {
 RULES_CATALOG_DIRS: list[str] = []
 RULES_MAX_PAGES_PER_SOURCE = 200
 RULES_MAX_DEPTH = 6
+# Distinct query strings followed per path of a source (?page=2&sort=a ...); more are
+# counted as source/<name>/capped/query_variants. URLs over URLLENGTH_LIMIT are not followed.
+RULES_MAX_QUERY_VARIANTS = 20
 RULES_MAX_CONCURRENT = 16
 RULES_MAX_CONCURRENT_PER_DOMAIN = 4
 RULES_HTTP_CACHE = False
@@ -78,6 +85,8 @@ RULES_PLAYWRIGHT_WAIT_SELECTOR = ""
 RULES_PLAYWRIGHT_TIMEOUT_MS = 20000
 
 # --- Extraction ------------------------------------------------------------
+# Processes that extract and analyse pages beside the crawl: "auto" = CPU count - 1, 0 = inline.
+RULES_PROCESS_WORKERS = "auto"
 # Pages whose extracted text is shorter than this carry nothing to learn from.
 RULES_MIN_PAGE_CHARS = 80
 
