@@ -116,15 +116,31 @@ def test_guess_language(code: str, language: str | None) -> None:
         ("Use `client` everywhere.", "client"),
         ("Prefer useEffect cleanups.", "useEffect"),
         ("Use Client for requests.", "Client"),  # known from the page's code
+        ("Create it with python -m venv .venv first.", "python -m venv .venv"),
+        ("Run npx vitest --run in CI so watch mode never blocks.", "npx vitest --run"),
+        ("Always run tox -e release before tagging.", "tox -e release"),
+        ("Install it with npm install @flowkit/core; do not install it globally.", "npm install @flowkit/core"),
+        ("Import it from @flowkit/testing in tests.", "@flowkit/testing"),
+        ("Mark them with @pytest.mark.network and skip them.", "@pytest.mark.network"),
+        ("Install the pyrite[http2] extra.", "pyrite[http2]"),
+        ("Declare Requires-Dist in the metadata.", "Requires-Dist"),
+        ("Keep settings in the [tool.pyrite] table.", "[tool.pyrite]"),
+        ("Pin pyrite>=2.1,<3 in requirements.", "pyrite>=2.1,<3"),
+        ("Use std::panic::panic_any(x) for payloads.", "std::panic::panic_any(x)"),
+        ("Keys of a HashMap<K, V> must be hashable.", "HashMap<K, V>"),
+        ("Put values in flowkit.config.${NODE_ENV}.json only.", "flowkit.config.${NODE_ENV}.json"),
+        ("Set retry_on=(ConnectionError, TimeoutError) explicitly.", "retry_on=(ConnectionError, TimeoutError)"),
+        ("Run pyrite config check in CI.", "pyrite config check"),  # a command line of the page
     ],
 )
 def test_subjects(sentence: str, subject: str) -> None:
-    found = primary_subject(sentence, known={"Client"})
+    found = primary_subject(sentence, known={"Client"}, commands=["pyrite config check --strict"])
     assert found is not None and found.text == subject
 
 
 def test_prose_words_are_not_subjects() -> None:
     assert primary_subject("Use a virtual environment, e.g. venv, for JavaScript or GitHub projects.") is None
+    assert primary_subject("Make sure git history is clean and docker images are small.") is None
     assert [s.kind for s in find_subjects("Requires Python 3.9 or newer.")] == ["version"]
 
 
@@ -155,3 +171,37 @@ def test_catalog_framework_wins_and_unknown_languages_are_kept() -> None:
     profile = detect_technology(page, extract_code_patterns(page.sections[0].blocks))
     assert profile.framework == "phoenix"
     assert profile.languages == ["elixir"]
+
+
+def test_page_patterns_serialise_to_json() -> None:
+    import json
+
+    page = _page(
+        "Pyrite",
+        None,
+        Block("paragraph", "You must not call Client.close() twice. Instead of polling, use webhooks."),
+        Block("code", PYTHON, "python"),
+    )
+    patterns = find_patterns(page)
+    assert [d.sentence for d in patterns.directives] == [
+        "You must not call Client.close() twice.",
+        "Instead of polling, use webhooks.",
+    ]
+    assert [a.kind for a in patterns.anti_patterns] == ["instead"]
+    assert "pyrite.Client" in patterns.identifiers
+    data = json.loads(json.dumps(patterns.to_dict()))
+    assert data["technology"]["framework"] == "pyrite" and data["keywords"]
+
+
+def test_signatures_rendered_as_code_or_headings() -> None:
+    page = DocPage(
+        url="https://docs.example.org/api/",
+        source_name="Flowkit",
+        technology="javascript",
+        sections=[
+            Section("pyrite.Client", 2, ["API", "pyrite.Client"], [Block("code", "class pyrite.Client(base_url=None, *, timeout=10.0)", "python")]),
+            Section("select(store, selector, equalityFn?)", 2, ["API", "select(store, selector, equalityFn?)"], [Block("paragraph", "Returns a view.")]),
+        ],
+        text="x",
+    )
+    assert find_patterns(page).code.signatures == ["pyrite.Client(base_url=None, *, timeout=10.0)", "select(store, selector, equalityFn?)"]

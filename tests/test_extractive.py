@@ -188,6 +188,8 @@ CHROME = [
     "Never.",
     "Copyright 2024, you must not copy this page.",
     "Was this page helpful? You should tell us.",
+    "You should try the new devtools today.",
+    "Always bring a laptop to the workshop.",
 ]
 
 

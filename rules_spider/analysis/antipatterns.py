@@ -34,7 +34,7 @@ _DEPRECATED_LABEL = re.compile(r"^\s*deprecated\s+(?:since|in|as\s+of)\s+(?P<ver
 _PATTERNS: tuple[tuple[AntiPatternKind, re.Pattern[str]], ...] = (
     ("instead", re.compile(rf"\binstead\s+of\s+(?P<avoid>(?:[^,;()]|\([^()]*\))+?)\s*,\s*{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?){_END}", _F)),
     ("instead", re.compile(rf"^(?:.*?\b)?(?:do\s+not|don['\u2019]t|never|avoid)\s+(?:using\s+|use\s+|calling\s+|call\s+)?(?P<avoid>.+?)\s*[;,.:\u2014]\s*{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?)\s+instead{_END}", _F)),
-    ("instead", re.compile(rf"^{_LEAD}(?P<verb>{_VERBS})\s+(?P<prefer>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<avoid>.+?){_END}", _F)),
+    ("instead", re.compile(rf"^{_LEAD}(?P<verb>{_VERBS})(?!\s+(?:\w+\s+)?(?:and|or|is|are|was|were|has|have|can|will|must|should)\b)\s+(?P<prefer>.+?)\s+(?:instead\s+of|rather\s+than)\s+(?P<avoid>.+?){_END}", _F)),
     ("instead", re.compile(rf"^{_LEAD}prefer\s+(?P<prefer>.+?)\s+(?:over|to)\s+(?P<avoid>.+?){_END}", _F)),
     ("deprecated", re.compile(rf"^(?:deprecated\s+{_VERSION}\s*[:.,]?\s*)(?:please\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),
     ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?{_REMOVED}?\s*(?:[,;:\u2014]|\.|\s+and)\s*(?:please\s+|you\s+should\s+)?(?P<verb>{_VERBS})\s+(?P<prefer>.+?)(?:\s+instead)?{_END}", _F)),

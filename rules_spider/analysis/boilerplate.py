@@ -21,7 +21,8 @@ _CHROME = re.compile(
     r"on\s+this\s+page|table\s+of\s+contents|back\s+to\s+top|last\s+updated|all\s+rights\s+reserved|"
     r"privacy\s+policy|terms\s+of\s+(?:service|use)|cookie\s+(?:policy|settings|preferences)|we\s+use\s+cookies|"
     r"accept\s+(?:\w+\s+){0,2}cookies|enable\s+javascript|quick\s+search|show\s+source|page\s+source|copyright\b|\u00a9|powered\s+by|built\s+with\s+(?:sphinx|mkdocs|docusaurus)|"
-    r"report\s+an?\s+(?:issue|bug)\s+with\s+this\s+page|toggle\s+(?:navigation|menu|theme|dark\s+mode))",
+    r"report\s+an?\s+(?:issue|bug)\s+with\s+this\s+page|toggle\s+(?:navigation|menu|theme|dark\s+mode))"
+    r"|^(?:listing|figure|fig\.|table|example|snippet)\s+\d+(?:[-.]\d+)*\s*[:.]",
     _F,
 )
 _MARKETING = re.compile(
@@ -32,7 +33,8 @@ _MARKETING = re.compile(
     r"next[\s-]generation|game[\s-]chang\w+|seamless(?:ly)?|effortless(?:ly)?|hassle[\s-]free|supercharge|"
     r"never\s+miss|don['\u2019]t\s+miss|stay\s+(?:tuned|updated|in\s+the\s+loop)|upgrade\s+to\s+(?:pro|premium|enterprise|a\s+paid)|"
     r"pro\s+plan|premium\s+plan|limited[\s-]time|get\s+started\s+(?:for\s+free|today|now)|try\s+(?:it\s+)?(?:for\s+)?free|"
-    r"(?:is|are)\s+(?:now\s+)?out\b|now\s+available|just\s+released|upgrade\s+(?:today|now)|"
+    r"(?:is|are)\s+(?:now\s+)?out\b|now\s+available|just\s+released|upgrade\s+(?:today|now)|today[.!]?\s*$|"
+    r"workshops?|webinars?|meetups?|conferences?|livestreams?|giveaways?|swag|"
     r"follow\s+\w+\s+on\s+(?:mastodon|twitter|x|github|linkedin|bluesky|youtube|discord|reddit)|"
     r"^(?:always|never)\s+(?:up[\s-]to[\s-]date|free|open[\s-]source|fast|reliable|simple)\b|"
     r"the\s+(?:friendly|modern|fastest|best|easiest|simplest|ultimate|most\s+\w+)\s+[\w\s/-]{0,30}?(?:client|library|framework|tool|toolkit|platform|way)\b|"
@@ -47,7 +49,14 @@ _NARRATIVE = re.compile(
     _F,
 )
 # Sentences that only point elsewhere.
-_POINTER = re.compile(r"\b(?:for\s+(?:more\s+)?details|for\s+more\s+information|to\s+learn\s+more|for\s+(?:a|the)\s+full\s+list)\b[^.]{0,40}[.:]?\s*$", _F)
+_POINTER = re.compile(
+    r"\b(?:for\s+(?:more\s+)?details|for\s+more\s+information|to\s+learn\s+more|for\s+(?:a|the)\s+full\s+list)\b[^.]{0,40}[.:]?\s*$"
+    r"|(?:^|,\s*)(?:you\s+(?:should|can|may|might)\s+)?(?:check\s+out|refer\s+to|consult|take\s+a\s+look\s+at|have\s+a\s+look\s+at)\b",
+    _F,
+)
+# Release-note items: "Fix the resolver (#1234)", "Set docs.rs as the default #8877".
+_CHANGELOG_ITEM = re.compile(r"(?:\(#\d{2,}\)|\s#\d{2,}|\bPR\s*#?\d+|\bGH-\d+)[.)]?\s*$", _F)
+_LETTER = re.compile(r"[^\W\d_]")
 _VAGUE_ONLY = re.compile(
     r"\b(?:best\s+practices?|good\s+practices?|the\s+documentation|the\s+docs|the\s+guidelines|the\s+right\s+way|"
     r"properly|appropriately|as\s+needed|carefully|correctly|be\s+careful)\b",
@@ -68,7 +77,8 @@ def content_words(sentence: str) -> list[str]:
 
 def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | None:
     """Why ``sentence`` cannot be a rule (``question``, ``too_short``, ``too_long``,
-    ``chrome``, ``marketing``, ``narrative``, ``pointer``, ``vague``, ``no_subject``), or None."""
+    ``chrome``, ``marketing``, ``not_english``, ``narrative``, ``changelog``, ``pointer``, ``vague``,
+    ``no_subject``), or None."""
     text = sentence.strip()
     words = text.split()
     if text.endswith("?"):
@@ -81,8 +91,13 @@ def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | 
         return "chrome"
     if _MARKETING.search(text):
         return "marketing"
+    letters = _LETTER.findall(text)
+    if letters and sum(char.isascii() for char in letters) < 0.7 * len(letters):
+        return "not_english"  # the cue words are English; elsewhere they only match by accident
     if _NARRATIVE.search(text):
         return "narrative"
+    if _CHANGELOG_ITEM.search(text):
+        return "changelog"
     if _POINTER.search(text):
         return "pointer"
     content = content_words(text)

@@ -16,7 +16,7 @@ _F = re.I
 _DEPRECATION = re.compile(r"\bdeprecat\w*|\bwill\s+be\s+removed\b|\bno\s+longer\s+supported\b|\bremoved\s+in\s+(?:version\s+)?v?\d|\blegacy\b|\bobsolete\b", _F)
 _SECURITY = re.compile(
     r"\b(?:security|secure(?:ly)?|insecure|secrets?|passwords?|credentials?|api[\s_-]?keys?|access\s+tokens?|auth(?:entication|orization)?\s+tokens?"
-    r"|csrf|xss|cors|injection|sanitiz\w+|sanitis\w+|escap(?:e|ing)\s+(?:user\s+)?input|untrusted|tls|ssl|https|certificates?|encrypt\w*"
+    r"|csrf|xss|cors|injection|sanitiz\w+|sanitis\w+|escap(?:e|ing)\s+(?:user\s+)?input|untrusted|tls|ssl|https(?!://)|certificates?|encrypt\w*"
     r"|vulnerab\w+|private\s+keys?|sensitive\s+(?:data|information)|permissions?|privilege\w*|attackers?|malicious|exploit\w*|\.env)\b",
     _F,
 )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from rules_spider.items import Block, DocPage
 
-LANGUAGE_ALIASES: dict[str, str] = {
+LANGUAGE_ALIASES: dict[str, str | None] = {
     "py": "python", "python3": "python", "py3": "python", "pycon": "python", "ipython": "python",
     "js": "javascript", "node": "javascript", "mjs": "javascript", "cjs": "javascript",
     "ts": "typescript", "tsx": "typescript", "jsx": "javascript",
@@ -30,7 +30,7 @@ LANGUAGE_ALIASES: dict[str, str] = {
     "tf": "hcl", "terraform": "hcl", "cfg": "ini", "conf": "ini", "properties": "ini", "dotenv": "env",
     "jsonc": "json", "json5": "json", "text": None, "txt": None, "none": None, "plain": None,
     "plaintext": None, "default": None, "output": None,
-}  # type: ignore[dict-item]
+}
 SHELL_LANGUAGES = frozenset({"shell", "powershell"})
 CONFIG_LANGUAGES = frozenset({"toml", "yaml", "json", "ini", "env"})
 
@@ -61,7 +61,7 @@ _KEY_EQ = re.compile(r"^\s*([A-Za-z_][\w.\-]*|\"[^\"]+\")\s*=")
 _YAML_KEY = re.compile(r"^(\s*)(?:-\s+)?([A-Za-z_][\w.\-/]*|\"[^\"]+\"|'[^']+')\s*:(?:\s|$)")
 _SIGNATURE_DEF = re.compile(
     r"^\s*(?:(?:export\s+)?(?:async\s+)?(?:def|function|fn|func|class|interface)\s+|pub\s+(?:async\s+)?fn\s+)"
-    r"([A-Za-z_$][\w$]*\s*(?:<[^>]*>)?\s*\([^)]*\)?(?:\s*(?:->|:)\s*[^:{=]+)?)"
+    r"([A-Za-z_$][\w$.]*\s*(?:<[^>]*>)?\s*\([^)]*\)?(?:\s*(?:->|:)\s*[^:{=]+)?)"
 )
 _SIGNATURE_LINE = re.compile(
     r"^\s*(?:(?:class|async\s+def|def|function|method)\s+)?"
@@ -321,9 +321,17 @@ def extract_code_patterns(blocks: Iterable[Block]) -> CodePatterns:
         _add(patterns.calls, _calls(code, imported_names), seen["calls"])
         _add(patterns.decorators, (m.group(1) for m in _DECORATOR.finditer(code)), seen["decorators"])
         _add(patterns.signatures, (m.group(1).strip() for m in map(_SIGNATURE_DEF.match, code.splitlines()) if m), seen["signatures"])
+        if code.count("\n") < 3:  # a signature rendered as code (Sphinx <dt>, MkDocs API headings)
+            _add(patterns.signatures, signature_lines(code), seen["signatures"])
     patterns.languages = dict(languages.most_common())
     return patterns
 
 
 def page_code_patterns(page: DocPage) -> CodePatterns:
-    return extract_code_patterns(block for section in page.sections for block in section.blocks)
+    """Code patterns of the page, with API signatures its headings spell out (``createStore(options)``)."""
+    patterns = extract_code_patterns(block for section in page.sections for block in section.blocks)
+    for section in page.sections:
+        for signature in signature_lines(section.heading):
+            if signature not in patterns.signatures:
+                patterns.signatures.append(signature)
+    return patterns

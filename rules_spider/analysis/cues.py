@@ -6,7 +6,10 @@ Each cue has a strength (``must`` > ``should`` > ``prefer``) and a polarity
 "ensure") only count at the start of a clause, so "the function always
 returns a list" and "if you do not pass a timeout" are not directives;
 phrases that look like cues but are not ("you should see", "you don't need
-to", "if you prefer") are masked first.
+to", "if you prefer", a "must" inside a "because ..." clause) are masked
+first. A sentence without a cue word can still be an instruction when it
+opens with a base-form verb and names code or gives a reason ("Call
+``Response.raise_for_status()`` before reading the body").
 """
 
 from __future__ import annotations
@@ -24,22 +27,28 @@ _F = re.I
 
 @dataclass(frozen=True, slots=True)
 class Cue:
+    """A cue phrase as it appears in the sentence, at ``start``."""
+
     text: str
     strength: Strength
     polarity: Polarity
     start: int
     modal: bool  # a modal ("must", "should", ...) decides a sentence's strength
+    imperative: bool = False  # an opening verb, no cue word
 
 
 @dataclass(frozen=True, slots=True)
 class Classification:
+    """How strongly, and which way, a sentence instructs."""
+
     strength: Strength
     polarity: Polarity
     cues: tuple[Cue, ...]
 
     @property
-    def deprecation(self) -> bool:
-        return any("deprecat" in cue.text.lower() or "removed" in cue.text.lower() for cue in self.cues)
+    def imperative(self) -> bool:
+        """Only an opening verb makes this an instruction (no cue word)."""
+        return all(cue.imperative for cue in self.cues)
 
 
 # Phrases that contain cue words but give no instruction.
@@ -54,7 +63,10 @@ _NOT_CUES = re.compile(
     r"|\b(?:if|whichever|as|when|unless)\s+you\s+(?:\w+\s+)?prefer\b|\byou\s+(?:may|might|could)\s+prefer\b"
     r"|\b(?:is|are|was|were|be)\s+not\s+required\b|\bnot\s+required\s+to\b"
     r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b"
-    r"|\bshould\s+(?:now|happen|occur)\b|\b(?:what|how|where|which|whether|who)\s+(?:\w+\s+){0,2}should\b|\bshould\s+be\s+equipped\b"
+    r"|\bshould\s+(?:now|happen|occur)\b|\b(?:what|how|where|whether|who)\s+(?:\w+\s+){0,4}should\b|\bwhich\s+(?:\w+\s+){1,4}should\b"
+    r"|\bshould\s+be\s+equipped\b|^\s*should\b"
+    r"|^\s*(?:in\s+the\s+future|eventually|one\s+day|someday)\b.*"
+    r"|\b(?:this|that|it|which)\s+should\s+(?:\w+\s+)?(?:prevent|allow|help|make|let|give|mean|suffice|be\s+(?:enough|sufficient|possible|fine|ok|okay|easy))\b"
     r"|\b(?:to|will|would|helps?|in\s+order\s+to)\s+(?:make\s+sure|ensure|be\s+sure)\b"
     r"|\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand|have|hesitate)\b"
     r"|\bno\s+(?:\w+\s+){0,3}(?:is|are)\s+required\b"
@@ -93,6 +105,13 @@ _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
     (re.compile(r"\bconsider\s+(?:using|setting|enabling|disabling|passing|adding|switching|increasing|raising|lowering)\b", _F), "prefer", "do", False, True),
 )
 
+# Every cue above contains one of these words.
+_ANY_CUE_WORD = re.compile(
+    r"\b(?:must|mustn|should|shouldn|ought|required|recommend\w*|discouraged|deprecated|removed|never|always|"
+    r"do\s+not|don['\u2019]t|sure|ensure|avoid\w*|prefer\w*|consider|prevent|may\s+not)\b",
+    _F,
+)
+
 # What may come right before an imperative cue for it to start a clause.
 _CLAUSE_START = re.compile(
     r"(?:^|[,;:(\u2014\u2013]|\s-|\b(?:and|but|or|so|then|please|thus|therefore|instead|generally|however|"
@@ -114,8 +133,8 @@ IMPERATIVE_VERBS: frozenset[str] = frozenset(
     drain retry throttle batch paginate filter sort escape sanitize sanitise encode decode serialize serialise
     compress hash encrypt sign verify authenticate authorize authorise protect restrict grant revoke rotate monitor
     measure profile benchmark trace inspect format lint mount attach detach listen subscribe unsubscribe dispatch
-    trigger schedule cancel abort wait poll compile bundle generate prefer limit reserve release stop start
-    keep treat give turn leave let move copy convert cast assign attach derive inherit skip""".split()
+    trigger schedule cancel abort wait poll compile bundle generate prefer reserve release stop start treat give
+    turn leave let move copy convert cast assign derive inherit skip""".split()
 )
 _INTRO = re.compile(
     r"^(?:(?:in|for|when|if|on|during|before|after|once|while|to|with|unless|by\s+default|in\s+production)\b[^,;:]{0,60},\s*)",
@@ -129,9 +148,8 @@ _GUIDANCE = re.compile(
 )
 # A conjunction joining a prohibition to a statement ("macros are built separately,
 # and do not share flags") continues the statement; joined to an instruction it is one.
-_CONJUNCTION = re.compile(r"\b(?:and|but|or|so)\s*$", _F)
-
-
+_CONJUNCTION = re.compile(r"\b(?:and|but|or)\s*$", _F)
+_FINITE = frozenset("is are was were has have can could will would must should does do may might".split())
 _INSTRUCTION_START = re.compile(
     r"^\s*(?:(?:[-*\u2022]|\d+[.)])\s+)?(?:(?:in|for|when|if|on|during|before|after|once|while|to|with|unless)\b[^,;:]{0,60},\s*)?"
     r"(?:please\s+)?(?:never|always|do\s+not|don['\u2019]t|avoid|make\s+sure|be\s+sure|ensure|prefer|(?:" + "|".join(sorted(IMPERATIVE_VERBS)) + r"))\b",
@@ -139,7 +157,7 @@ _INSTRUCTION_START = re.compile(
 )
 
 
-def _opening_verb(text: str) -> tuple[str, int] | None:
+def opening_verb(text: str) -> tuple[str, int] | None:
     """The base-form verb opening ``text`` (after a label and an intro clause), and where it is."""
     label = _LABEL.match(text)
     offset = label.end() if label else 0
@@ -152,13 +170,16 @@ def _opening_verb(text: str) -> tuple[str, int] | None:
     verb = words[0].strip("*_`")
     if verb.lower() not in IMPERATIVE_VERBS or (offset == 0 and not verb[:1].isupper()):
         return None
+    following = words[1].split()[:3] if len(words) > 1 else []
+    if any(word.lower() in _FINITE for word in following):
+        return None  # "Mock objects are ...", "Build scripts can ...": a noun, not a verb
     return verb, offset
 
 
 def may_be_directive(sentence: str) -> bool:
     """Cheap pre-check: False means ``classify`` returns None whatever the subjects."""
     text = sentence.strip()
-    return bool(find_cues(text)) or (not text.endswith(":") and _opening_verb(text) is not None)
+    return bool(find_cues(text)) or (not text.endswith(":") and opening_verb(text) is not None)
 
 
 def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
@@ -168,13 +189,13 @@ def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
     text = sentence.strip()
     if text.endswith(":"):
         return None
-    opening = _opening_verb(text)
+    opening = opening_verb(text)
     if opening is None:
         return None
     verb, offset = opening
     if not (has_subject or _GUIDANCE.search(text)):
         return None
-    return Cue(verb, "should", "do", offset, modal=False)
+    return Cue(verb, "should", "do", offset, modal=False, imperative=True)
 
 
 def _mask(sentence: str) -> str:
@@ -184,6 +205,8 @@ def _mask(sentence: str) -> str:
 
 def find_cues(sentence: str) -> list[Cue]:
     """The directive cues of ``sentence``, without overlaps, in order."""
+    if not _ANY_CUE_WORD.search(sentence):
+        return []  # most sentences: skip the masking
     masked = _mask(sentence)
     label = _LABEL.match(masked)
     taken: list[tuple[int, int]] = []
@@ -211,17 +234,15 @@ def classify(sentence: str, has_subject: bool = False) -> Classification | None:
 
     A modal ("must", "should", "is recommended") sets the strength when present
     ("you should always" is a ``should``); otherwise the strongest imperative
-    cue does. Any prohibiting cue makes the polarity ``dont``.
+    cue does. Any prohibiting cue makes the polarity ``dont``. Without any cue
+    word, an opening verb may still make it a ``should`` (``imperative_cue``;
+    ``has_subject`` says whether the sentence names code).
     """
     cues = find_cues(sentence)
     if not cues:
         imperative = imperative_cue(sentence, has_subject)
         return Classification("should", "do", (imperative,)) if imperative is not None else None
-    modal = [cue for cue in cues if cue.modal]
-    deciding = modal or cues
+    deciding = [cue for cue in cues if cue.modal] or cues
     strength = max(deciding, key=lambda cue: STRENGTH_RANK[cue.strength]).strength
-    non_modal_prefer = [cue for cue in cues if not cue.modal and cue.strength == "prefer"]
-    if modal and non_modal_prefer and STRENGTH_RANK[strength] < STRENGTH_RANK["prefer"]:
-        strength = "prefer"
     polarity: Polarity = "dont" if any(cue.polarity == "dont" for cue in cues) else "do"
     return Classification(strength, polarity, tuple(cues))

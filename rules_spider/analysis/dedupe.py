@@ -28,7 +28,7 @@ from dataclasses import replace
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
 from rules_spider.items import Rule
 
@@ -80,18 +80,23 @@ def similar_pairs(matrix: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, 
 
 
 def _body_matrix(bodies: Sequence[str]) -> sp.csr_matrix:
-    vectorizer = TfidfVectorizer(lowercase=True, ngram_range=(1, 2), sublinear_tf=True, token_pattern=r"(?u)\b\w[\w.]*\b")
-    return vectorizer.fit_transform(bodies)
+    """L2-normalised TF-IDF of word unigrams and bigrams (hashed: no vocabulary to build or sort)."""
+    counts = HashingVectorizer(
+        lowercase=True,
+        ngram_range=(1, 2),
+        token_pattern=r"(?u)\b\w[\w.]*\b",
+        n_features=2**22,
+        alternate_sign=False,
+        norm=None,
+    ).transform(bodies)
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
 
 
 def _near_duplicate_groups(rules: Sequence[Rule], members: list[int], threshold: float) -> list[list[int]]:
     """Leader groups (leader first) among ``members`` (indices into ``rules``)."""
     if len(members) == 1:
         return [members]
-    try:
-        matrix = _body_matrix([rules[i].body for i in members])
-    except ValueError:  # no words at all
-        return [[i] for i in members]
+    matrix = _body_matrix([rules[i].body for i in members])
     left, right = similar_pairs(matrix, threshold)
     neighbours: dict[int, list[int]] = defaultdict(list)
     for a, b in zip(left.tolist(), right.tolist()):
@@ -115,18 +120,22 @@ def _near_duplicate_groups(rules: Sequence[Rule], members: list[int], threshold:
 
 def _merge(rules: Sequence[Rule], group: list[int]) -> Rule:
     primary = rules[group[0]]
-    urls: list[str] = []
+    urls: list[str] = [primary.url]
     for index in group:
         for url in rules[index].urls or [rules[index].url]:
             if url not in urls:
                 urls.append(url)
-    if primary.url in urls:
-        urls.remove(primary.url)
-    return replace(primary, urls=[primary.url, *urls], keywords=list(primary.keywords), section=list(primary.section))
+    if urls == primary.urls:
+        return primary  # nothing merged into it: the rule itself, unchanged
+    return replace(primary, urls=urls, keywords=list(primary.keywords), section=list(primary.section))
 
 
 def merge_near_duplicates(rules: Sequence[Rule], threshold: float = DEFAULT_THRESHOLD) -> list[Rule]:
-    """One rule per piece of guidance; see the module docstring. Inputs are not modified."""
+    """One rule per piece of guidance; see the module docstring.
+
+    Inputs are not modified: a rule that absorbed others comes back as a copy,
+    a rule nothing merged into comes back as itself.
+    """
     # 1. Same evidence: one representative (the best) per (technology, evidence).
     by_evidence: dict[tuple[str, str], list[int]] = defaultdict(list)
     for index, rule in enumerate(rules):

@@ -52,6 +52,7 @@ class Directive:
     admonition: str | None = None
     subjects: tuple[str, ...] = ()
     anti_pattern: AntiPattern | None = None
+    imperative: bool = False  # an instruction only by its opening verb, no cue word
 
     @property
     def subject(self) -> str | None:
@@ -91,14 +92,17 @@ def _directive(sentence: ProseSentence, known: frozenset[str], commands: tuple[s
     classification = classify(text, has_subject=bool(_code_subjects(text, known, commands)))
     if classification is None and (anti_pattern is None or anti_pattern.kind == "avoid"):
         return None
+    strength: Strength
+    polarity: Polarity
     if classification is not None:
         strength, polarity = classification.strength, classification.polarity
         cues = tuple(cue.text for cue in classification.cues)
-    else:
-        assert anti_pattern is not None
-        strength = "should"
-        polarity = "dont" if anti_pattern.kind == "deprecated" else "do"
-        cues = ("deprecated",) if anti_pattern.kind == "deprecated" else ("instead of",)
+        imperative = classification.imperative and anti_pattern is None
+    else:  # "instead of X, use Y" / "X is deprecated in favour of Y" without a cue word
+        deprecated = anti_pattern is not None and anti_pattern.kind == "deprecated"
+        strength, polarity = "should", "dont" if deprecated else "do"
+        cues = ("deprecated",) if deprecated else ("instead of",)
+        imperative = False
     if anti_pattern is not None and anti_pattern.kind == "avoid" and polarity == "do":
         anti_pattern = None  # "don't forget to ..." is not an anti-pattern
     evidence = _evidence(sentence, known, commands)
@@ -114,6 +118,7 @@ def _directive(sentence: ProseSentence, known: frozenset[str], commands: tuple[s
         admonition=sentence.admonition,
         subjects=_code_subjects(evidence, known, commands),
         anti_pattern=anti_pattern,
+        imperative=imperative,
     )
 
 

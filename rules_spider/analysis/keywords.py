@@ -8,12 +8,14 @@ of pages, it is fitted over the pages themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
+from rules_spider.analysis.subjects import strip_backticks
 from rules_spider.items import DocPage, Section
 
 # Words every code sample and docs page is full of; they say nothing about a topic.
@@ -102,3 +104,12 @@ def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, 
 def batch_keywords(pages: Sequence[DocPage], top_n: int = 10) -> list[list[str]]:
     """Each page's keywords with IDF fitted over the whole batch."""
     return top_keywords([page_document(page) for page in pages], top_n)
+
+
+def rule_keywords(evidence: str, subjects: Sequence[str], terms: Sequence[str], limit: int = 8) -> list[str]:
+    """A rule's keywords: the names it is about, then those of ``terms`` (section and page
+    keywords, best first) that its evidence uses."""
+    lowered = evidence.lower()
+    names = [strip_backticks(subject).split("(", 1)[0].strip() for subject in subjects]
+    used = [term for term in terms if re.search(rf"\b{re.escape(term)}\b", lowered)]
+    return list(dict.fromkeys(name for name in [*names, *used] if name))[:limit]

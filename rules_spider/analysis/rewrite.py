@@ -5,8 +5,8 @@ scaffolding removed ("You should always call X" -> "Always call X",
 "It is recommended to X" -> "X", "Instead of X, use Y" -> "Use Y instead
 of X") and nothing else changed: names, versions, conditions and every
 negation stay. A rewrite that would lose a negation is discarded in favour
-of the sentence itself. The title is the body's first clause, short, and
-names the subject.
+of the sentence itself. The title is the clause of the body that gives the
+instruction, at most about a dozen words, and names the subject.
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ _TRAILING_STOP = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|b
 # After cutting a long title mid-clause, these cannot end it either.
 _TRAILING_CUT = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by|from|when|if|that|your|you|is|are|be|instead|than|rather|which|so|but|its|their|it|them|not|only|every|each|any|all|some|one|its|this|these|those))+$", _F)
 _CLAUSE_SPLIT = re.compile(r";\s+|:\s+|,\s+but\s+|,\s+and\s+|\s+\u2014\s+", _F)
+_LEADING_CONJUNCTION = re.compile(r"^(?:so|and|but|or|then|thus|therefore|hence)\s+(?=\S+\s+\S+\s+\S)", _F)
 _DEPRECATION_NOTE = re.compile(r"\s*\(deprecated\b[^)]*\)", _F)
 _INTRO_CLAUSE = re.compile(r"^(?:if|when|whenever|in|on|to|for|unless|before|after|while|once|with|by|since|as)\b[^,;]*,\s", _F)
 _TITLE_LEAD = re.compile(r"^(?:deprecated\s+(?:since|in|as\s+of)\s+(?:version\s+)?v?\d[\w.]*\s*[:.,]\s*|always\s+|make\s+sure\s+(?:that\s+)?(?:you\s+|to\s+)|be\s+sure\s+to\s+|ensure\s+(?:that\s+)?you\s+)", _F)
@@ -104,7 +105,8 @@ def imperative_body(sentence: str, anti_pattern: AntiPattern | None = None) -> s
         for pattern, replacement in _REWRITES:
             body = pattern.sub(replacement, body)
         body = re.sub(r"<(" + _GERUND + r")>", lambda m: _GERUNDS[m.group(1).lower()], body, flags=_F)
-    body = re.sub(r"^not\s+", "do not ", body.strip(), flags=_F)  # "It is recommended to not X"
+    if body != original:  # "It is recommended to not X" -> "Not X" -> "Do not X"
+        body = re.sub(r"^not\s+", "do not ", body.strip(), flags=_F)
     if _negations(body) < _negations(original) and "instead of" not in body:
         body = original
     return _finish(body)
@@ -184,7 +186,7 @@ def make_title(body: str, subject: str | None = None, max_words: int = 12) -> st
         before_cue = [m for m in breaks if m.end() <= cue_at and len(text[m.end() : end].split()) >= 3]
         if before_cue:
             start = before_cue[-1].end()
-    title = text[start:end]
+    title = _LEADING_CONJUNCTION.sub("", text[start:end])
     words = title.split()
     trailing = _TRAILING_STOP
     if len(words) > max_words + 3:  # a clause a few words over the limit stays whole

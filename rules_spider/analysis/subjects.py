@@ -42,20 +42,21 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("code", re.compile(r"`([^`\n]{1,80})`")),
     ("command", re.compile(rf"(?<![\w/.-])((?:{_PROSE_TOOLS})(?:\s+{_ARG}){{1,10}})")),
     ("package", re.compile(r"(?<![\w@/.-])(@[a-z0-9][\w.-]*/[\w.-]*\w|[a-z][\w.-]*\[[\w,-]+\])")),
-    ("decorator", re.compile(r"(?<![\w.@])(@[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\((?:[^()\n]|\([^()\n]*\)){0,60}\))?)")),
+    ("decorator", re.compile(r"(?<![\w.@/])(@[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)*(?:\((?:[^()\n]|\([^()\n]*\)){0,60}\))?)")),
     ("requirement", re.compile(r"(?<![\w.-])([A-Za-z][\w.-]*(?:\[[\w,-]+\])?(?:==|>=|<=|~=|!=)[\w.*]+(?:,\s?(?:==|>=|<=|~=|!=|<|>)[\w.*]+)*)")),
     ("table", re.compile(r"(?<![\w\]])(\[\[?[A-Za-z_][\w-]*(?:\.[\w\"-]+)+\]\]?)")),
     (
         "call",
         re.compile(
-            r"(?<![\w.@/-])((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:<[\w, ]*>)?\((?:[^()\n]|\([^()\n]*\)){0,60}\))"
+            r"(?<![\w.@/:-])((?:[A-Za-z_$][\w$]*(?:\.|::))*[A-Za-z_$][\w$]*(?:<[\w, ]*>)?!?\((?:[^()\n]|\([^()\n]*\)){0,60}\))"
         ),
     ),
+    ("generic", re.compile(r"(?<![\w.:])((?:[A-Za-z_]\w*(?:\.|::))*[A-Z]\w*<[\w ,:&'<>]{1,40}?>)(?![\w>])")),
     ("flag", re.compile(r"(?<![\w-])(--[a-z0-9][\w-]*(?:=[\w./:-]+)?)")),
     ("tag", re.compile(r"(</?[A-Za-z][\w.-]*(?:\s[^<>]{0,40})?/?>)")),
     ("file", re.compile(rf"(?<![\w/.$-])((?:{_FILE_NAME}/)*\.?{_FILE_NAME}(?:\.{_FILE_NAME})*\.(?:{_FILE_EXT}))(?![\w])", re.I)),
-    ("kwarg", re.compile(r"(?<![\w.$-])([a-z_][a-z0-9_]*=(?:[\w.:/-]*[\w/]|\"[^\"\s]{0,30}\"|'[^'\s]{0,30}'))")),
-    ("dotted", re.compile(r"(?<![\w.@/-])([A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+)(?![\w(])")),
+    ("kwarg", re.compile(r"(?<![\w.$-])([A-Za-z_][\w-]*=(?:\([^()\n]{0,60}\)|\[[^\[\]\n]{0,60}\]|\"[^\"\s]{0,30}\"|'[^'\s]{0,30}'|[\w.:/-]*[\w/]))")),
+    ("dotted", re.compile(r"(?<![\w.@/:-])([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*(?:-[A-Za-z0-9_]+)*)+)(?![\w(-])")),
     ("dotenv", re.compile(r"(?<![\w.])(\.(?:env|gitignore|npmrc|pypirc|editorconfig|dockerignore)(?:\.\w+)?)\b")),
     ("constant", re.compile(r"(?<![\w.$])([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)\b")),
     ("header", re.compile(r"(?<![\w-])([A-Z][a-z]+(?:-[A-Z][a-z]+)+)(?![\w-])")),
@@ -95,17 +96,17 @@ class Subject:
 def _trim_command(text: str) -> str | None:
     """Cut a prose command line where the prose resumes; None when it is not a command."""
     words = text.split()
-    kept = [words[0]]
-    if words[0].startswith("python"):
-        kept = words[:2]
-        words = words[1:]
-    for word in words[1:]:
+    head = 2 if words[0].startswith("python") else 1  # "python -m" is the tool
+    kept = words[:head]
+    for word in words[head:]:
         if word.lower() in _PROSE_STOP:
             break
         kept.append(word)
-    args = kept[1:] if not kept[0].startswith("python") else kept[2:]
-    if not args or not (any(a.startswith("-") for a in args) or args[0] in _SUBCOMMANDS or kept[0].startswith("python")):
+    args = kept[head:]
+    if not args:
         return None
+    if head == 1 and not (any(arg.startswith("-") for arg in args) or args[0] in _SUBCOMMANDS):
+        return None  # "git history", "docker images are": a tool's name in prose
     return " ".join(kept)
 
 

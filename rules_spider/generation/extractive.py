@@ -22,14 +22,16 @@ from rules_spider.analysis.boilerplate import rejection_reason
 from rules_spider.analysis.categories import categorize
 from rules_spider.analysis.code import block_language, extract_code_patterns
 from rules_spider.analysis.directives import Directive
+from rules_spider.analysis.examples import MAX_EXAMPLE_LINES, abbreviated_call, example_goal, nearest_example
 from rules_spider.analysis.grounding import evidence_in_text
+from rules_spider.analysis.keywords import rule_keywords
 from rules_spider.analysis.patterns import PagePatterns, find_patterns
 from rules_spider.analysis.rewrite import imperative_body, make_title, mark_code
 from rules_spider.analysis.safety import is_unsafe_rule, unsafe_text_reason
 from rules_spider.analysis.sentences import sentence_spans
 from rules_spider.analysis.subjects import find_subjects, strip_backticks
 from rules_spider.ids import rule_id
-from rules_spider.items import Block, DocPage, Rule
+from rules_spider.items import Block, DocPage, Rule, RuleCategory
 from rules_spider.quality.heuristic import heuristic_quality
 
 if TYPE_CHECKING:
@@ -40,10 +42,10 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_MAX_RULES_PER_PAGE = 25
-MAX_EXAMPLE_LINES = 60
 MAX_KEYWORDS = 8
-_PURPOSE = re.compile(r"\b(?:how\s+to|in\s+order\s+to|to)\s+([a-z][^,.:;()]{3,80})", re.I)
-_ARG_VALUE = re.compile(r"([A-Za-z_$][\w$]*)\s*=(?!=)")
+_CHANGELOG = re.compile(r"change-?log|release[\s_-]?notes|releases|what['\u2019]?s[\s_-]new|news|history", re.I)
+# A sentence pointing at the code right after it.
+_INTRODUCES_CODE = re.compile(r":\s*$|\bthe\s+following\b|\bas\s+follows\b|\blike\s+(?:this|so)\b|\bbelow\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,66 +53,6 @@ class _Candidate:
     rule: Rule
     strength: int
     order: tuple[int, int, int]
-
-
-def _subject_names(subject: str) -> list[str]:
-    """Ways a subject shows up in code: ``Client.close()`` -> ``Client.close``, ``close(``."""
-    bare = strip_backticks(subject).strip()
-    name = bare.split("(", 1)[0].strip().lstrip("-").rstrip("=")
-    names = [n for n in (bare, name) if n]
-    if "." in name:
-        names.append(name.rsplit(".", 1)[-1] + "(")
-    return [n for n in dict.fromkeys(names) if len(n) > 2]
-
-
-def _example_for(
-    page: DocPage, section_index: int, block_index: int, subjects: Sequence[str], introduces_code: bool
-) -> Block | None:
-    """The code block of the section that best illustrates a directive, if any does."""
-    blocks = page.sections[section_index].blocks
-    code = [
-        (index, block)
-        for index, block in enumerate(blocks)
-        if block.kind == "code" and block.text.strip() and block.text.count("\n") < MAX_EXAMPLE_LINES
-    ]
-    names = [name for subject in subjects for name in _subject_names(subject)]
-    mentioning = [(index, block) for index, block in code if any(name in block.text for name in names)]
-    if mentioning:
-        # nearest first; at equal distance the block after the sentence
-        return min(mentioning, key=lambda pair: (abs(pair[0] - block_index), pair[0] < block_index))[1]
-    if introduces_code:
-        following = [block for index, block in code if index == block_index + 1]
-        return following[0] if following else None
-    return None
-
-
-def _keywords(evidence: str, subjects: Sequence[str], patterns: PagePatterns, section_index: int) -> list[str]:
-    lowered = evidence.lower()
-    names = [strip_backticks(s).split("(", 1)[0].strip() for s in subjects]
-    terms = [*patterns.section_keywords.get(section_index, []), *patterns.keywords]
-    found = [term for term in terms if re.search(rf"\b{re.escape(term)}\b", lowered)]
-    return list(dict.fromkeys(n for n in [*names, *found] if n))[:MAX_KEYWORDS]
-
-
-def _abbreviated_call(code: str, name: str) -> str | None:
-    """``pyrite.Client(base_url="x", timeout=5)`` -> ``pyrite.Client(base_url=..., timeout=...)``."""
-    match = re.search(rf"(?<![\w$.]){re.escape(name)}\s*\(", code)
-    if not match:
-        return None
-    depth, end = 0, None
-    for pos in range(match.end() - 1, min(len(code), match.end() + 400)):
-        depth += {"(": 1, ")": -1}.get(code[pos], 0)
-        if depth == 0:
-            end = pos
-            break
-    if end is None:
-        return None
-    args = code[match.end() : end].strip()
-    if not args:
-        return f"{name}()"
-    keywords = _ARG_VALUE.findall(args)
-    shown = ", ".join(f"{key}=..." for key in keywords) if keywords else "..."
-    return f"{name}({shown})"
 
 
 class ExtractiveGenerator:
@@ -142,6 +84,9 @@ class ExtractiveGenerator:
     # -- rules from directives -------------------------------------------------
 
     def _directive_rule(self, page: DocPage, patterns: PagePatterns, directive: Directive) -> Rule | None:
+        if directive.imperative and (_CHANGELOG.search(page.url) or any(_CHANGELOG.search(h) for h in directive.path)):
+            self._skip("changelog")  # "Add X", "Fix Y": release notes describe changes, they do not instruct
+            return None
         reason = rejection_reason(directive.sentence, directive.subjects)
         if reason is None and directive.evidence != directive.sentence:
             reason = rejection_reason(directive.evidence, directive.subjects)
@@ -160,12 +105,11 @@ class ExtractiveGenerator:
             *directive.subjects, *(s.text for s in find_subjects(plain, patterns.identifiers, patterns.code.cli) if s.is_code)
         ]))
         subject = subjects[0] if subjects else None
-        example = _example_for(
-            page,
-            directive.section_index,
+        example = nearest_example(
+            page.sections[directive.section_index],
             directive.block_index,
             subjects,
-            introduces_code=directive.sentence.rstrip().endswith(":"),
+            introduces_code=bool(_INTRODUCES_CODE.search(directive.sentence)),
         )
         category = categorize(
             directive.evidence,
@@ -186,7 +130,7 @@ class ExtractiveGenerator:
         evidence: str,
         body: str,
         title: str,
-        category: str,
+        category: RuleCategory,
         example: Block | None,
         section: list[str],
         subjects: Sequence[str],
@@ -201,11 +145,13 @@ class ExtractiveGenerator:
             source_name=page.source_name,
             url=page.url,
             evidence=evidence,
-            category=category,  # type: ignore[arg-type]
+            category=category,
             example=example.text if example is not None else None,
             example_language=block_language(example) if example is not None else None,
             section=section,
-            keywords=_keywords(evidence, subjects, patterns, section_index),
+            keywords=rule_keywords(
+                evidence, subjects, [*patterns.section_keywords.get(section_index, []), *patterns.keywords], MAX_KEYWORDS
+            ),
             urls=[page.url],
             source_priority=page.source_priority,
             generator=self.name,
@@ -241,27 +187,31 @@ class ExtractiveGenerator:
     def _example_rule(
         self, page: DocPage, patterns: PagePatterns, section_index: int, path: list[str], sentence: str, block: Block
     ) -> Rule | None:
+        goal = example_goal(sentence)
+        if goal is None:
+            self._skip("example_without_purpose")
+            return None
         code_patterns = extract_code_patterns([block])
         mentioned = [s.text for s in find_subjects(sentence, patterns.identifiers, patterns.code.cli) if s.is_code]
+        names = {strip_backticks(m).split("(")[0] for m in mentioned}
+        shown: str | None = None
         if code_patterns.cli:
-            command = code_patterns.cli[0]
-            shown, verb = command, "Run"
+            verb = "Run"
+            named = [c for c in code_patterns.cli if any(c.startswith(n) for n in names)]
+            candidates = named or (code_patterns.cli if len(code_patterns.cli) == 1 else [])
+            shown = candidates[0] if candidates else None
         else:
-            calls = code_patterns.calls
-            named = [c for c in calls if any(strip_backticks(m).split("(")[0] in (c, c.rsplit(".", 1)[-1]) for m in mentioned)]
-            call = (named or calls or [None])[0]
-            shown = _abbreviated_call(block.text, call) if call else None
             verb = "Use"
-        if not shown or not (sentence.rstrip().endswith(":") or mentioned):
+            calls = list(dict.fromkeys(code_patterns.calls))
+            named = [c for c in calls if c in names or c.rsplit(".", 1)[-1] in names]
+            candidates = named or (calls if len(calls) == 1 else [])
+            shown = abbreviated_call(block.text, candidates[0]) if candidates else None
+        if shown is None:
+            self._skip("example_ambiguous")  # the sentence does not say which call it is about
             return None
         if rejection_reason(sentence, mentioned or [shown]) or unsafe_text_reason(sentence, page.url):
             self._skip("example_sentence")
             return None
-        purpose = _PURPOSE.search(sentence)
-        if purpose is None:
-            self._skip("example_without_purpose")
-            return None
-        goal = purpose.group(1).strip()
         body = f"{verb} `{shown}` to {goal}."
         title = mark_code(make_title(f"{verb} {shown} to {goal}", shown), [shown])
         category = categorize(sentence, section=path)
@@ -276,6 +226,9 @@ class ExtractiveGenerator:
         """Rules drawn from ``page`` (extracted: ``sections`` and ``text`` filled), strongest kept."""
         if not page.text.strip():
             self._skip("empty_page")
+            return []
+        if page.language and not page.language.lower().startswith("en"):
+            self._skip("not_english")  # the cue words are English
             return []
         patterns = page.patterns if isinstance(page.patterns, PagePatterns) else find_patterns(page)
         candidates: list[_Candidate] = []

@@ -12,7 +12,9 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
-from rules_spider.analysis.grounding import is_grounded
+from collections import Counter
+
+from rules_spider.analysis.grounding import is_grounded_in_page
 from rules_spider.analysis.safety import is_unsafe_rule
 from rules_spider.config import rules_config
 from rules_spider.generation.base import GeneratorOutputError, RuleGenerator
@@ -21,15 +23,18 @@ from rules_spider.generation.registry import make_generator
 from rules_spider.items import DocPage, Rule
 from rules_spider.workers import page_pool
 
-_extractive_by_cap: dict[int, ExtractiveGenerator] = {}
+class _StatCounts(Counter):
+    """Stats counted in a worker process, added to the crawl's stats when the page comes back."""
+
+    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
+        self[key] += count
 
 
-def generate_extractive(page: DocPage, max_rules_per_page: int) -> list[Rule]:
-    """Extractive rules for a page (runs in a worker process; one generator per process)."""
-    generator = _extractive_by_cap.get(max_rules_per_page)
-    if generator is None:
-        generator = _extractive_by_cap[max_rules_per_page] = ExtractiveGenerator(max_rules_per_page=max_rules_per_page)
-    return generator.generate(page)
+def generate_extractive(page: DocPage, max_rules_per_page: int) -> tuple[list[Rule], dict[str, int]]:
+    """Extractive rules for a page and the generator's counts (runs in a worker process)."""
+    counts = _StatCounts()
+    rules = ExtractiveGenerator(max_rules_per_page=max_rules_per_page, stats=counts).generate(page)
+    return rules, dict(counts)
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +45,10 @@ class RuleGenerationPipeline:
         self.stats = crawler.stats
         self.pool = page_pool(crawler)
         self.max_rules_per_page = config.max_rules_per_page
-        self.extractive = ExtractiveGenerator(max_rules_per_page=config.max_rules_per_page)
-        self.generator: RuleGenerator = (
-            self.extractive
+        # None: the extractive generator, run in the page pool; otherwise an LLM generator,
+        # which falls back to the extractive one for pages whose output stays invalid.
+        self.llm: RuleGenerator | None = (
+            None
             if config.generator == "extractive"
             else make_generator(
                 config.generator,
@@ -56,16 +62,17 @@ class RuleGenerationPipeline:
             )
         )
         self._llm_slots = asyncio.Semaphore(config.llm_max_concurrent)
-        crawler.stats.set_value("rules/generator", self.generator.name)
-        if self.generator.model:
-            crawler.stats.set_value("rules/generator_model", self.generator.model)
+        crawler.stats.set_value("rules/generator", self.llm.name if self.llm else ExtractiveGenerator.name)
+        if self.llm is not None and self.llm.model:
+            crawler.stats.set_value("rules/generator_model", self.llm.model)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RuleGenerationPipeline:
         return cls(crawler)
 
     def close_spider(self) -> None:
-        self.generator.close()
+        if self.llm is not None:
+            self.llm.close()
 
     async def process_item(self, item: object) -> object:
         if not isinstance(item, DocPage):
@@ -77,19 +84,22 @@ class RuleGenerationPipeline:
         return item
 
     async def _generate(self, page: DocPage) -> list[Rule]:
-        if self.generator is not self.extractive:
+        if self.llm is not None:
             async with self._llm_slots:
                 try:
-                    return await run_in_thread(self.generator.generate, page)
+                    return await run_in_thread(self.llm.generate, page)
                 except GeneratorOutputError as exc:
                     self.stats.inc_value("rules/llm/fallback")
                     logger.warning("Falling back to extractive rules for %s: %s", page.url, exc)
-        return await self.pool.run(generate_extractive, page, self.max_rules_per_page)
+        rules, counts = await self.pool.run(generate_extractive, page, self.max_rules_per_page)
+        for key, count in counts.items():
+            self.stats.inc_value(key, count)
+        return rules
 
     def _keep_grounded_and_safe(self, page: DocPage, rules: list[Rule]) -> list[Rule]:
         kept = []
         for rule in rules:
-            if not is_grounded(rule, page.text):
+            if not is_grounded_in_page(rule, page):
                 self.stats.inc_value("rules/dropped/ungrounded")
                 continue
             unsafe = is_unsafe_rule(rule)
