@@ -200,3 +200,28 @@ async def test_http_cache_second_run_makes_no_requests(docs_server, write_catalo
     second = await run_crawl(settings, catalog=catalog)
     assert dict(docs_server.hits) == hits_before
     assert sorted(second.urls) == sorted(first.urls) and second.urls
+
+
+@ensureDeferred
+async def test_catalog_by_name_from_catalog_dirs(docs_server, write_catalog, tmp_path):
+    write_catalog("sources:\n" + mkdocs_catalog(docs_server), name="mydocs")
+    result = await run_crawl({**SPIDER_ONLY, "RULES_CATALOG_DIRS": [str(tmp_path)]}, catalog="mydocs")
+    assert result.crawler.spider.catalog.name == "mydocs"
+    assert {i.source_name for i in result.items} == {"Flowkit"}
+
+
+def test_catalogs_command_lists_and_validates(write_catalog, tmp_path):
+    import subprocess
+    import sys
+
+    write_catalog("sources:\n  - url: https://docs.example.org/\n    name: Example\n    technology: go\n", name="good")
+    write_catalog("sources:\n  - url: https://docs.example.org/\n    name: Bad\n    technology: go\n    priority: 9\n", name="bad")
+    root = Path(__file__).parent.parent
+    run = subprocess.run(
+        [sys.executable, "-m", "scrapy", "catalogs", "-s", f"RULES_CATALOG_DIRS={tmp_path}"],
+        cwd=root, capture_output=True, text=True,
+    )
+    assert "good (1 sources" in run.stdout and "Example" in run.stdout
+    assert "frameworks (" in run.stdout and "FastAPI" in run.stdout
+    assert "bad: INVALID" in run.stdout and "field 'priority'" in run.stdout
+    assert run.returncode == 1

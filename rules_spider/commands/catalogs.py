@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
 from rules_spider.catalog import CatalogError, available_catalogs, load_catalog
 
@@ -44,4 +43,3 @@ class Command(ScrapyCommand):
                 print(f"  p{source.priority}  {source.name:<28} {source.technology}{framework:<20} {source.url}{js}")
         if failed:
             self.exitcode = 1
-            raise UsageError("some catalogs are invalid", print_help=False)
