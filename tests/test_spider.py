@@ -225,3 +225,31 @@ def test_catalogs_command_lists_and_validates(write_catalog, tmp_path):
     assert "frameworks (" in run.stdout and "FastAPI" in run.stdout
     assert "bad: INVALID" in run.stdout and "field 'priority'" in run.stdout
     assert run.returncode == 1
+
+
+@ensureDeferred
+async def test_sitemap_seeds_pages_no_link_reaches(docs_server, write_catalog):
+    def sitemap(handler) -> None:
+        body = (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            + "".join(
+                f"<url><loc>{docs_server.url(path)}</loc></url>"
+                for path in ("/sphinx/index.html", "/sphinx/orphan.html", "/outside/page.html")
+            )
+            + "</urlset>"
+        ).encode()
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/xml")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    docs_server.add_behaviour("/sphinx/sitemap.xml", sitemap)
+    plain = await run_crawl(SPIDER_ONLY, catalog=str(write_catalog("sources:\n" + sphinx_catalog(docs_server), name="plain")))
+    assert "sphinx/orphan.html" not in paths(docs_server, plain.urls)
+    seeded = await run_crawl(
+        SPIDER_ONLY, catalog=str(write_catalog("sources:\n" + sphinx_catalog(docs_server, "    sitemap: true\n"), name="seeded"))
+    )
+    crawled = paths(docs_server, seeded.urls)
+    assert crawled == SPHINX_PAGES | {"sphinx/orphan.html"}
+    assert len(seeded.urls) == len(set(seeded.urls))
