@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -44,5 +44,13 @@ class RulesAddon:
         settings.set("SCHEDULER", REDIS_SCHEDULER, priority="addon")
         settings.set("DUPEFILTER_CLASS", REDIS_DUPEFILTER, priority="addon")
         settings.set("REDIS_URL", redis_url, priority="addon")
+        # Keep the shared queue when a worker closes: the others still use it. Workers that
+        # finish the crawl clear it (rules_spider.distributed), so the next crawl starts afresh.
         settings.set("SCHEDULER_PERSIST", True, priority="addon")
+        # Each worker leaves its part and stats files; `scrapy build-rules` merges them all.
+        # The project default (True) sits above add-on priority, so it is replaced at its
+        # own priority: a value given with -s or in custom_settings still wins.
+        priority = settings.getpriority("RULES_BUILD_ON_CLOSE")
+        if priority is None or priority <= SETTINGS_PRIORITIES["project"]:
+            settings.set("RULES_BUILD_ON_CLOSE", False, priority="project")
         logger.info("Distributed crawl: scheduler and dupefilter in redis at %s", redis_url)

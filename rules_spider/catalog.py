@@ -8,7 +8,10 @@ before any request is made.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import shutil
+import tempfile
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -119,10 +122,34 @@ class Catalog:
         return Catalog(self.name, self.path, kept, self.description)
 
 
+def shipped_catalogs_dir() -> Path:
+    """The shipped catalogs as a directory on disk.
+
+    Imported from a zipped egg (a scrapyd deploy), the package's files are no
+    directory: they are copied once to a temp dir named by their content hash.
+    """
+    files = resources.files(PACKAGE_CATALOGS)
+    path = Path(str(files))
+    if path.is_dir():
+        return path
+    entries = sorted((e for e in files.iterdir() if e.name.endswith(".yaml")), key=lambda e: e.name)
+    contents = {e.name: e.read_bytes() for e in entries}
+    digest = hashlib.sha256(b"".join(n.encode() + b"\0" + c for n, c in contents.items())).hexdigest()[:16]
+    target = Path(tempfile.gettempdir()) / f"rules_spider-catalogs-{digest}"
+    if not target.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix=".rules_spider-catalogs-", dir=target.parent))
+        for name, data in contents.items():
+            (staging / name).write_bytes(data)
+        try:
+            staging.rename(target)
+        except OSError:  # another process extracted them first
+            shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
 def catalog_dirs(extra_dirs: list[str] | tuple[str, ...] = ()) -> list[Path]:
     """Where catalogs are looked up by name: configured dirs first, then the shipped ones."""
-    shipped = Path(str(resources.files(PACKAGE_CATALOGS)))
-    return [Path(d) for d in extra_dirs] + [shipped]
+    return [Path(d) for d in extra_dirs] + [shipped_catalogs_dir()]
 
 
 def available_catalogs(extra_dirs: list[str] | tuple[str, ...] = ()) -> dict[str, Path]:

@@ -1,8 +1,15 @@
-"""``scrapy build-rules``: rebuild a catalog's outputs from its rules.jsonl, without crawling.
+"""``scrapy build-rules``: build a catalog's outputs without crawling.
 
     scrapy build-rules -a catalog=frameworks [-a formats=cursor,windsurf] [-a technologies=python,go]
 
-Re-clusters ``RULES_OUTPUT_DIR/<catalog>/rules.jsonl`` and rewrites the
+When ``RULES_OUTPUT_DIR/<catalog>/.parts/`` holds part files (scrapy-redis
+workers, which do not build on close, or a crawl that did not finish), they are
+merged first: every part and the crawl summaries saved beside them go through
+``rules_spider.outputs.finalize.finalize_run``, which writes rules.jsonl and
+builds everything, as a single finished crawl does. Run it once all workers
+have stopped: merged parts are removed.
+
+Otherwise it re-clusters ``RULES_OUTPUT_DIR/<catalog>/rules.jsonl`` and rewrites the
 cluster directories, batch_results.json and report.html. Crawl figures (pages,
 failures, times) are carried over from the previous batch_results.json. The
 catalog's technologies come from ``rules_spider.catalog.load_catalog``;
@@ -12,13 +19,17 @@ catalog's technologies come from ``rules_spider.catalog.load_catalog``;
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
 
 from rules_spider.outputs.command_args import ArgsCommand, split_list
-from rules_spider.outputs.results import CatalogInfo
+from rules_spider.outputs.results import BatchResults, CatalogInfo
+
+logger = logging.getLogger(__name__)
 
 
 class BuildArgs(BaseModel):
@@ -64,6 +75,7 @@ class Command(ArgsCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results
         from rules_spider.outputs.export import output_dir_for
+        from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
         from rules_spider.outputs.results import crawl_stats_from_results
         from rules_spider.writers.base import WriterRegistry, parse_formats
@@ -77,10 +89,13 @@ class Command(ArgsCommand):
             out_dir = output_dir_for(self.settings, catalog.name)
         except UnsafePathError as exc:
             raise UsageError(f"Bad catalog name {catalog.name!r}: {exc}", print_help=False) from None
+        formats = params.formats if params.formats is not None else self.settings.getlist("RULES_FORMATS")
+        if part_files(out_dir):
+            self._report(merge_parts(params.catalog, self.settings, out_dir, formats), out_dir)
+            return
         rules_path = out_dir / RULES_FILE
         if not rules_path.is_file():
             raise UsageError(f"No rules at {rules_path}", print_help=False)
-        formats = params.formats if params.formats is not None else self.settings.getlist("RULES_FORMATS")
         registry = WriterRegistry.from_settings(self.settings)
         try:
             registry.select(formats)
@@ -99,9 +114,50 @@ class Command(ArgsCommand):
             random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
             report=self.settings.getbool("RULES_REPORT", True),
         )
+        self._report(results, out_dir)
+
+    @staticmethod
+    def _report(results: BatchResults, out_dir: Path) -> None:
         coherence = results.quality_metrics.overall_coherence
         print(
             f"Built {len(results.clusters)} clusters from {results.total_rules_generated} rules "
             f"into {out_dir} (formats: {', '.join(results.formats)}; overall coherence "
             f"{'n/a' if coherence is None else f'{coherence:.3f}'})"
         )
+
+
+def merge_parts(catalog_value: str, settings: BaseSettings, out_dir: Path, formats: list[str]) -> BatchResults:
+    """Merge every run's part file and crawl summary under ``out_dir/.parts`` and build the outputs."""
+    from rules_spider.catalog import load_catalog
+    from rules_spider.config import RulesConfig
+    from rules_spider.outputs.finalize import finalize_run
+    from rules_spider.outputs.parts import PARTS_DIR, run_parts_path
+    from rules_spider.outputs.summary import CrawlSummary
+
+    try:
+        catalog = load_catalog(catalog_value, tuple(settings.getlist("RULES_CATALOG_DIRS")))
+    except (OSError, ValueError, LookupError) as exc:
+        raise UsageError(f"Cannot merge parts of catalog {catalog_value!r}: {exc}", print_help=False) from None
+    try:
+        values = RulesConfig.from_settings(settings).model_dump()
+        config = RulesConfig.model_validate({**values, "formats": tuple(formats)})
+    except ValueError as exc:
+        raise UsageError(str(exc), print_help=False) from None
+    parts_dir = out_dir / PARTS_DIR
+    # A run that kept no rule leaves only its summary; its pages still count.
+    run_ids = sorted(
+        {p.name.removesuffix(".jsonl") for p in parts_dir.glob("*.jsonl")}
+        | {p.name.removesuffix(".stats.json") for p in parts_dir.glob("*.stats.json")}
+    )
+    summaries: list[CrawlSummary] = []
+    for run_id in run_ids:
+        stats_path = parts_dir / f"{run_id}.stats.json"
+        if not stats_path.is_file():
+            logger.warning("Part %s has no crawl summary: its worker is still running or was killed", run_id)
+            continue
+        try:
+            summaries.append(CrawlSummary.load(stats_path))
+        except ValueError as exc:
+            logger.warning("Ignoring unreadable crawl summary %s: %s", stats_path, exc)
+    logger.info("Merging %d run(s) of catalog %r from %s", len(run_ids), catalog.name, parts_dir)
+    return finalize_run(catalog, config, [run_parts_path(out_dir, run_id) for run_id in run_ids], summaries)

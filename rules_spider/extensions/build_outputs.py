@@ -1,8 +1,11 @@
 """Extension: when a crawl finishes, merge its rules and build every output (off the reactor thread).
 
-Only a crawl that closed with reason ``finished`` rebuilds the outputs: a crawl
-stopped early (Ctrl-C, close on a limit) or killed leaves the previous output
-untouched, and its part file stays for a ``JOBDIR`` resume or ``scrapy build-rules``.
+Every crawl process leaves its summary (pages, failures, stats) beside its part
+file. Only a crawl that closed with reason ``finished`` and has
+``RULES_BUILD_ON_CLOSE`` on (off for scrapy-redis workers) then rebuilds the
+outputs: a crawl stopped early (Ctrl-C, close on a limit) or killed leaves the
+previous output untouched, and its part file stays for a ``JOBDIR`` resume or
+``scrapy build-rules``.
 """
 
 from __future__ import annotations
@@ -12,7 +15,6 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 from scrapy.utils.asyncio import run_in_thread
 
@@ -32,8 +34,6 @@ class BuildOutputsOnClose:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BuildOutputsOnClose:
-        if not crawler.settings.getbool("RULES_BUILD_ON_CLOSE"):
-            raise NotConfigured("RULES_BUILD_ON_CLOSE is off: run `scrapy build-rules` to build outputs")
         extension = cls(crawler)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
@@ -45,9 +45,16 @@ class BuildOutputsOnClose:
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         if not hasattr(spider, "catalog"):
             return
-        summary = CrawlSummary.from_crawl(spider, self.crawler.stats.get_stats(), self.started_at, datetime.now(UTC))
+        stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
+        summary = CrawlSummary.from_crawl(spider, stats, self.started_at, datetime.now(UTC))
         catalog_dir = self.config.catalog_dir(spider.catalog.name)
         save_run_summary(catalog_dir, spider.run_id, summary)
+        if not self.config.build_on_close:
+            logger.info(
+                "RULES_BUILD_ON_CLOSE is off: run `scrapy build-rules -a catalog=%s` once every worker has stopped",
+                spider.catalog.name,
+            )
+            return
         if reason != "finished":
             logger.warning(
                 "Crawl closed with reason %r: outputs under %s left as they were; "
