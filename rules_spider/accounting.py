@@ -43,6 +43,12 @@ def failure_reason(failure: Failure) -> str:
     exc = failure.value
     if isinstance(exc, HttpError):
         return f"http_{exc.response.status}"
+    # DOWNLOAD_MAXSIZE: Scrapy 2.19 aborts the download and raises DownloadCancelledError, naming
+    # the "download max size" when the declared length is over it, and with no message when the
+    # bytes received pass it (the HTTP/1.1 handler cancels the body; timeouts raise their own error).
+    if isinstance(exc, scrapy_errors.DownloadCancelledError):
+        text = str(exc)
+        return "too_large" if not text or "max size" in text else "cancelled"
     for kinds, reason in _NETWORK_REASONS:
         if isinstance(exc, kinds):
             return reason
@@ -52,6 +58,8 @@ def failure_reason(failure: Failure) -> str:
             return "robots_disallowed"
         if "max" in text and "size" in text:
             return "too_large"
+        if "max redirections" in text:  # REDIRECT_MAX_TIMES reached
+            return "too_many_redirects"
         return "ignored"
     return _CAMEL.sub("_", type(exc).__name__).lower()
 

@@ -22,6 +22,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from rules_spider.catalog import DocumentationSource, load_catalog
+from rules_spider.outputs.paths import safe_join, slugify
 
 logger = logging.getLogger(__name__)
 
@@ -98,7 +99,8 @@ class MLBatchProcessor:
             raise ValueError("process_documentation_batch needs at least one source")
         format_names = [RuleFormat(f).value for f in formats]
         with tempfile.TemporaryDirectory(prefix="rules-spider-") as tmp:
-            catalog_path = Path(tmp) / f"{catalog_name}.yaml"
+            # The name is free text (it may be "../x"): it goes inside the YAML, never into a path.
+            catalog_path = Path(tmp) / "catalog.yaml"
             catalog_path.write_text(
                 yaml.safe_dump(
                     {"name": catalog_name, "sources": [s.model_dump(mode="json", exclude_defaults=True) for s in parsed]},
@@ -140,7 +142,8 @@ class MLBatchProcessor:
         )
         output, _ = await process.communicate()
         log = output.decode("utf-8", "replace")
-        results_path = self.output_dir / catalog_name / "batch_results.json"
+        # Where the crawl writes (RulesConfig.catalog_dir): the catalog name as a slug, under output_dir.
+        results_path = safe_join(self.output_dir, slugify(catalog_name)) / "batch_results.json"
         if process.returncode != 0 or not results_path.is_file():
             tail = "\n".join(log.splitlines()[-25:])
             raise BatchCrawlError(f"crawl of {catalog_name!r} exited with {process.returncode}:\n{tail}")

@@ -119,6 +119,9 @@ def parse_llm_output(text: str, *, max_rules: int) -> ParsedOutput:
         data = json.loads(body)
     except json.JSONDecodeError as exc:
         raise InvalidLlmOutput(f"the reply is not valid JSON: {exc}") from exc
+    except RecursionError:
+        # json.loads recurses per nesting level: "[[[[..." under the size limit still overflows.
+        raise InvalidLlmOutput("the reply is nested too deeply to be a rule list") from None
     if not isinstance(data, dict):
         raise InvalidLlmOutput("the reply must be a JSON object with a \"rules\" list")
     trimmed = 0

@@ -18,6 +18,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ConfigDict, Field, SecretStr, field_validator
@@ -31,7 +32,6 @@ from rules_spider.generation.llm_generator import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
     from pathlib import Path
 
     from rules_spider.generation.base import StatsLike
@@ -99,8 +99,12 @@ def completion_from_chat(response: Mapping[str, Any]) -> Completion:
     if not isinstance(choices, list) or not choices:
         raise LlmBackendError("chat completion response has no choices")
     choice = choices[0]
-    content = (choice.get("message") or {}).get("content")
-    usage = response.get("usage") or {}
+    message = choice.get("message") if isinstance(choice, Mapping) else None
+    if not isinstance(message, Mapping):
+        raise LlmBackendError("chat completion choice has no message object")
+    content = message.get("content")
+    usage = response.get("usage")
+    usage = usage if isinstance(usage, Mapping) else {}
     return Completion(
         text=content if isinstance(content, str) else "",
         truncated=choice.get("finish_reason") == "length",
@@ -139,7 +143,7 @@ class OpenAICompatBackend:
             )
         try:
             response = json.loads(payload)
-        except json.JSONDecodeError as exc:
+        except (json.JSONDecodeError, RecursionError) as exc:  # RecursionError: absurdly nested JSON
             raise LlmBackendError(f"{self._url} answered with non-JSON: {exc}") from exc
         if not isinstance(response, dict):
             raise LlmBackendError(f"{self._url} answered with a JSON {type(response).__name__}")

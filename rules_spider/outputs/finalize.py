@@ -18,7 +18,7 @@ from rules_spider.config import RulesConfig
 from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_results
 from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
-from rules_spider.outputs.results import BatchResults, CatalogInfo
+from rules_spider.outputs.results import BatchResults, CatalogInfo, page_counts
 from rules_spider.outputs.rules_io import rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.writers.base import WriterRegistry
@@ -43,7 +43,10 @@ def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
         "generator": summary.generator,
         "quality_model": summary.quality_model,
         "pages_crawled": summary.pages_crawled,
-        "sources": {name: {"pages_crawled": int(fig.get("pages", 0))} for name, fig in summary.sources.items()},
+        "sources": {
+            name: {"pages_crawled": int(fig.get("pages", 0)), **page_counts(fig)}
+            for name, fig in summary.sources.items()
+        },
         "sources_failed": dict(summary.sources_failed),
     }
 

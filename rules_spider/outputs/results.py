@@ -86,6 +86,28 @@ class SourceRow(BaseModel):
     rules: int
     failed: bool
     reason: str | None
+    # What went wrong page by page, by reason (source/<name>/<kind>/<reason> crawl stats):
+    # errors {"http_503": 1, "timeout": 2}, dropped {"non_html": 1}, capped {"max_pages": 40}.
+    errors: dict[str, int] = {}
+    dropped: dict[str, int] = {}
+    capped: dict[str, int] = {}
+
+
+PAGE_COUNT_KINDS = ("errors", "dropped", "capped")
+
+
+def page_counts(figures: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """``{"errors": {...}, "dropped": {...}, "capped": {...}}`` from per-source figures keyed
+    ``"errors/http_503"`` (a crawl summary) or already nested (a previous batch_results.json)."""
+    counts: dict[str, dict[str, int]] = {kind: {} for kind in PAGE_COUNT_KINDS}
+    for key, value in figures.items():
+        if key in counts and isinstance(value, Mapping):
+            counts[key].update({str(k): int(v) for k, v in value.items() if _int_or_none(v) is not None})
+            continue
+        kind, _, reason = str(key).partition("/")
+        if kind in counts and reason and _int_or_none(value) is not None:
+            counts[kind][reason] = int(value)
+    return counts
 
 
 class ClusterSummary(BaseModel):
@@ -194,6 +216,7 @@ def source_rows(
                 rules=rules_per_source.get(name, 0),
                 failed=reason is not None,
                 reason=reason,
+                **(page_counts(stats) if isinstance(stats, Mapping) else {}),
             )
         )
     return rows
@@ -220,7 +243,11 @@ def crawl_stats_from_results(results: Mapping[str, Any] | None) -> dict[str, Any
         "quality_model": results.get("quality_model"),
         "pages_crawled": results.get("pages_crawled"),
         "sources": {
-            row["name"]: {"pages_crawled": row.get("pages_crawled"), "reason": row.get("reason")}
+            row["name"]: {
+                "pages_crawled": row.get("pages_crawled"),
+                "reason": row.get("reason"),
+                **{kind: row[kind] for kind in PAGE_COUNT_KINDS if isinstance(row.get(kind), Mapping)},
+            }
             for row in results.get("sources", [])
             if isinstance(row, Mapping) and "name" in row
         },
