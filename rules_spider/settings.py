@@ -36,6 +36,9 @@ REDIRECT_MAX_TIMES = 10
 # not wait for a Retry-After header.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 COOKIES_ENABLED = False
+# A docs page yields one item and dozens of sidebar links; Scrapy's default of 100 makes a task
+# for each output of a response. 16 measured 39 s -> 28 s on a spider-only loopback crawl.
+CONCURRENT_ITEMS = 16
 TELNETCONSOLE_ENABLED = False
 
 # Crawl breadth-first within a source so max_pages keeps the shallowest pages.
