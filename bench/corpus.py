@@ -537,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, action="append", default=[], help="an existing HTML tree to add as a source")
     args = parser.parse_args(argv)
     manifest = generate(args.out, args.sources, args.pages, args.seed, args.site)
-    files = sum(1 for _ in args.out.rglob("*.html") if "site" not in _.relative_to(args.out).parts[0])
+    files = sum(1 for p in args.out.rglob("*.html") if not p.relative_to(args.out).parts[0].startswith("site"))
     size = sum(p.stat().st_size for p in args.out.rglob("*.html") if not p.relative_to(args.out).parts[0].startswith("site"))
     print(f"wrote {len(manifest)} sources ({files} synthetic pages, {size / 1e6:.1f} MB) to {args.out}")
     return 0

@@ -17,7 +17,10 @@ from collections import Counter
 from pathlib import Path
 
 # Where a parked worker thread sits; py-spy cannot always tell it is idle.
-IDLE_LEAVES = frozenset({"Condition.wait", "Event.wait", "Queue.get", "SimpleQueue.get", "_worker", "select", "EpollSelector.select"})
+IDLE_LEAVES = frozenset(
+    {"Condition.wait", "Event.wait", "Queue.get", "SimpleQueue.get", "_worker", "select", "EpollSelector.select",
+     "_PollLikeSelector.select", "_ConnectionBase._recv_bytes", "Connection._recv", "wait"}
+)
 
 
 def _short(path: str) -> str:

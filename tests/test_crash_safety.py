@@ -155,3 +155,26 @@ async def test_sigkill_keeps_the_previous_output_and_jobdir_resumes_without_refe
     assert results["pages_crawled"] == N_PAGES
     assert results["sources"][0]["pages_crawled"] == N_PAGES and not results["sources_failed"]
     assert list((catalog_dir / ".parts").glob("*.jsonl")) == []
+
+
+def test_one_invalid_rule_in_a_part_does_not_cost_the_run(tmp_path):
+    import json as _json
+
+    from rules_spider.catalog import Catalog, DocumentationSource
+    from rules_spider.config import RulesConfig
+    from rules_spider.outputs.finalize import finalize_run
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("rules_spider.settings")
+    settings.set("RULES_OUTPUT_DIR", str(tmp_path / "out"))
+    config = RulesConfig.from_settings(settings)
+    source = DocumentationSource(url="https://docs.example.org/", name="Ex", technology="python")
+    catalog = Catalog("bad", tmp_path / "bad.yaml", (source,))
+    good = {"id": "a1", "title": "Close clients", "body": "Always call `Client.close()`.", "technology": "python",
+            "framework": None, "source_name": "Ex", "url": "https://docs.example.org/a", "evidence": "Always call Client.close().",
+            "quality_score": 0.8, "heuristic_score": 0.8}
+    part = tmp_path / "part.jsonl"
+    part.write_text(_json.dumps(good) + "\n" + _json.dumps({**good, "id": "b2", "title": ""}) + "\n")
+    results = finalize_run(catalog, config, [part], [])
+    assert results.total_rules_generated == 1

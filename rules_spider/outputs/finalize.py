@@ -19,7 +19,7 @@ from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_results
 from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
 from rules_spider.outputs.results import BatchResults, CatalogInfo, page_counts
-from rules_spider.outputs.rules_io import rule_from_mapping
+from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.writers.base import WriterRegistry
 
@@ -74,7 +74,13 @@ def finalize_run(
     summaries: list[CrawlSummary],
 ) -> BatchResults:
     catalog_dir = config.catalog_dir(catalog.name)
-    rules = [rule_from_mapping(data) for data in iter_rule_dicts([p for p in part_paths if p.is_file()])]
+    rules = []
+    for data in iter_rule_dicts([p for p in part_paths if p.is_file()]):
+        try:
+            rules.append(rule_from_mapping(data))
+        except InvalidRuleError as exc:
+            # One bad rule must not cost the run its outputs: skip it, say which.
+            logger.warning("Skipping invalid rule %s from %s: %s", data.get("id"), data.get("url"), exc)
     merged = merge_near_duplicates(rules)
     logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
     write_rules_jsonl(catalog_dir / RULES_FILE, merged)

@@ -99,6 +99,9 @@ class RuleGenerationPipeline:
     def _keep_grounded_and_safe(self, page: DocPage, rules: list[Rule]) -> list[Rule]:
         kept = []
         for rule in rules:
+            if not rule.title.strip() or not rule.body.strip():
+                self.stats.inc_value("rules/dropped/empty_text")
+                continue
             if not is_grounded_in_page(rule, page):
                 self.stats.inc_value("rules/dropped/ungrounded")
                 continue
