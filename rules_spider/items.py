@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 BlockKind = Literal["paragraph", "list", "code", "admonition", "table"]
 RuleCategory = Literal[
@@ -16,16 +16,7 @@ RuleCategory = Literal[
     "performance",
     "security",
 ]
-RULE_CATEGORIES: tuple[str, ...] = (
-    "best_practice",
-    "anti_pattern",
-    "api_usage",
-    "deprecation",
-    "configuration",
-    "testing",
-    "performance",
-    "security",
-)
+RULE_CATEGORIES: tuple[str, ...] = get_args(RuleCategory)
 
 
 @dataclass(slots=True)
