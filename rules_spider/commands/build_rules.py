@@ -45,22 +45,14 @@ class BuildArgs(BaseModel):
 def load_catalog_info(
     value: str, technologies: list[str] | None, catalog_dirs: list[str] | None = None
 ) -> CatalogInfo:
-    """CatalogInfo from the catalog module, or from ``-a technologies=`` when it cannot load."""
+    """CatalogInfo of the catalog, or from ``-a technologies=`` when the catalog cannot be loaded."""
+    from rules_spider.catalog import load_catalog
+
     try:
-        from rules_spider.catalog import load_catalog
-    except ImportError:
-        load_catalog = None
-    if load_catalog is not None:
-        try:
-            return CatalogInfo.from_catalog(load_catalog(value, tuple(catalog_dirs or ())))
-        except (OSError, ValueError, LookupError) as exc:
-            if technologies is None:
-                raise UsageError(f"Cannot load catalog {value!r}: {exc}", print_help=False) from None
-    if technologies is None:
-        raise UsageError(
-            "rules_spider.catalog is not available; pass -a technologies=python,go,... ",
-            print_help=False,
-        )
+        return CatalogInfo.from_catalog(load_catalog(value, tuple(catalog_dirs or ())))
+    except (OSError, ValueError, LookupError) as exc:
+        if technologies is None:
+            raise UsageError(f"Cannot load catalog {value!r}: {exc}", print_help=False) from None
     name = Path(value).stem if value.endswith((".yaml", ".yml")) else value
     return CatalogInfo(name, tuple(technologies), ())
 
