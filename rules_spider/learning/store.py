@@ -109,11 +109,25 @@ class FeedbackStore:
         )
         self._conn.row_factory = sqlite3.Row
         self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        mode = self._switch_to_wal(busy_timeout_ms / 1000)
         if mode.lower() != "wal":
             raise RuntimeError(f"could not switch {self.path} to WAL mode (got {mode!r})")
         self._conn.execute("PRAGMA synchronous = FULL")
         self._migrate()
+
+    def _switch_to_wal(self, timeout_s: float) -> str:
+        # SQLite answers SQLITE_BUSY at once, without its busy handler, when two connections
+        # switch a new database to WAL together; retry until the timeout instead.
+        deadline = time.monotonic() + timeout_s
+        delay = 0.005
+        while True:
+            try:
+                return str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.2)
 
     # -- lifecycle -------------------------------------------------------------
 
