@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from rules_spider.analysis.folding import Needs, WordSet, fold_case, has_words, passes
+
 AntiPatternKind = Literal["avoid", "instead", "deprecated"]
 
 _F = re.I
@@ -43,8 +45,27 @@ _PATTERNS: tuple[tuple[AntiPatternKind, re.Pattern[str]], ...] = (
     ("deprecated", re.compile(rf"^(?P<avoid>.+?)\s+(?:is|are|has\s+been|have\s+been|was|were)\s+(?:now\s+)?deprecated(?:\s+{_VERSION})?{_REMOVED}?{_END}", _F)),
     ("avoid", re.compile(rf"^(?:.*?[,;:]\s*)?{_LEAD}(?:avoid|do\s+not|don['\u2019]t|never|should\s+not|must\s+not)\s+(?P<avoid>.+?)(?:\s*(?:,|\u2014|\s-)\s*(?:because|as|since|which|it|this|otherwise).*)?{_END}", _F)),
 )
+# Words each shape above cannot match without (see ``folding``), in the same order.
+_PATTERN_NEEDS: tuple[Needs, ...] = (
+    (("instead",), (",",)),
+    (("do", "never", "avoid"), ("instead",)),
+    (("instead", "rather"),),
+    (("prefer",),),
+    (("deprecated",),),
+    (("deprecated",),),
+    (("deprecated",), ("favo",)),
+    (("replaced", "superseded"),),
+    (("deprecated",),),
+    (("avoid", "do", "never", "not"),),
+)
+assert len(_PATTERN_NEEDS) == len(_PATTERNS)
 # Every shape below contains one of these words; most sentences contain none.
 _TRIGGER = re.compile(r"\b(?:instead|rather|prefer|deprecated|replaced|superseded|avoid|never|not|don['\u2019]t)\b", _F)
+_DEPRECATION_WORDS = re.compile(r"\bdeprecated\b|\breplaced\s+by\b|\bsuperseded\b", _F)
+_SPACES = re.compile(r"\s+")
+_TRIGGER_NEEDS: Needs = (("instead", "rather", "prefer", "deprecated", "replaced", "superseded", "avoid", "never", "not", "don"),)
+_WORDS = WordSet(_PATTERN_NEEDS)
+_PATTERN_MASKS = tuple(_WORDS.masks(needs) for needs in _PATTERN_NEEDS)
 _CLAUSE_HEAD = re.compile(r"^(?:in\s+[\w .]+?,\s*|note\s*:\s*|warning\s*:\s*)", _F)
 
 
@@ -71,16 +92,20 @@ def _clean(phrase: str | None) -> str | None:
 def find_anti_pattern(sentence: str) -> AntiPattern | None:
     """The anti-pattern ``sentence`` states, if it states one."""
     text = sentence.strip()
-    if not _TRIGGER.search(text):
+    folded = fold_case(text)
+    if not has_words(folded, _TRIGGER_NEEDS) or not _TRIGGER.search(text):
         return None
+    present = _WORDS.present(folded)
     label = _DEPRECATED_LABEL.match(text)
     label_version = f"since {label.group('version')}" if label else None
     if label:
         rest = text[label.end() :]
         # "Deprecated since 2.1: The verify parameter is deprecated; use X." -> the part after the label
-        if re.search(r"\bdeprecated\b|\breplaced\s+by\b|\bsuperseded\b", rest, _F):
-            text = rest
-    for kind, pattern in _PATTERNS:
+        if _DEPRECATION_WORDS.search(rest):
+            text = rest  # a part of the text: the words present are still a superset
+    for (kind, pattern), masks in zip(_PATTERNS, _PATTERN_MASKS):
+        if not passes(present, masks):
+            continue
         match = pattern.search(text)
         if not match:
             continue
@@ -98,8 +123,8 @@ def find_anti_pattern(sentence: str) -> AntiPattern | None:
             kind=kind,
             avoid=avoid,
             prefer=prefer,
-            verb=re.sub(r"\s+", " ", verb.lower()) if verb else None,
-            version=re.sub(r"\s+", " ", version) if version else None,
+            verb=_SPACES.sub(" ", verb.lower()) if verb else None,
+            version=_SPACES.sub(" ", version) if version else None,
             removed=groups.get("removed"),
         )
     return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rules_spider.analysis.folding import Needs, fold_case, has_words
 from rules_spider.analysis.keywords import STOP_WORDS
 
 MIN_WORDS = 4
@@ -25,6 +26,16 @@ _CHROME = re.compile(
     r"|^(?:listing|figure|fig\.|table|example|snippet)\s+\d+(?:[-.]\d+)*\s*[:.]",
     _F,
 )
+# Every alternative of ``_CHROME`` holds one of these words (see ``folding``).
+_CHROME_NEEDS: Needs = ((
+    "skip", "edit", "helpful", "page", "contents", "top", "updated", "reserved", "privacy", "terms", "cookie",
+    "javascript", "search", "source", "copyright", "\u00a9", "powered", "built", "report", "toggle", "listing", "fig",
+    "table", "example", "snippet",
+),)
+_POINTER_NEEDS: Needs = (("details", "information", "learn", "full", "check", "refer", "consult", "look"),)
+_VAGUE_NEEDS: Needs = ((
+    "practice", "documentation", "docs", "guidelines", "right", "properly", "appropriately", "needed", "careful", "correctly",
+),)
 _MARKETING = re.compile(
     r"\b(?:sign\s+up|subscribe\s+(?:to\s+(?:our|the|my)\s+[\w\s-]{0,30}?(?:newsletter|channel|mailing\s+list|blog|feed|updates)|now|today|for\s+free)|newsletter|free\s+trial|start\s+(?:your\s+)?(?:free\s+)?trial|pricing|book\s+a\s+demo|"
     r"request\s+a\s+demo|contact\s+(?:us|sales)|talk\s+to\s+(?:sales|an\s+expert)|follow\s+us|star\s+us|join\s+(?:our|the)\s+"
@@ -87,22 +98,24 @@ def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | 
         return "too_short"
     if len(words) > MAX_WORDS:
         return "too_long"
-    if _CHROME.search(text):
+    folded = fold_case(text)
+    if has_words(folded, _CHROME_NEEDS) and _CHROME.search(text):
         return "chrome"
     if _MARKETING.search(text):
         return "marketing"
-    letters = _LETTER.findall(text)
-    if letters and sum(char.isascii() for char in letters) < 0.7 * len(letters):
-        return "not_english"  # the cue words are English; elsewhere they only match by accident
+    if not text.isascii():  # all-ASCII text is all-ASCII letters
+        letters = _LETTER.findall(text)
+        if letters and sum(char.isascii() for char in letters) < 0.7 * len(letters):
+            return "not_english"  # the cue words are English; elsewhere they only match by accident
     if _NARRATIVE.search(text):
         return "narrative"
     if _CHANGELOG_ITEM.search(text):
         return "changelog"
-    if _POINTER.search(text):
+    if has_words(folded, _POINTER_NEEDS) and _POINTER.search(text):
         return "pointer"
-    content = content_words(text)
     if not code_subjects:
-        if _VAGUE_ONLY.search(text) and len(content) < 4:
+        content = content_words(text)
+        if len(content) < 4 and has_words(folded, _VAGUE_NEEDS) and _VAGUE_ONLY.search(text):
             return "vague"
         if len(content) < 3:
             return "no_subject"

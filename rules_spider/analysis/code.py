@@ -67,6 +67,32 @@ _SIGNATURE_LINE = re.compile(
     r"^\s*(?:(?:class|async\s+def|def|function|method)\s+)?"
     r"((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*\((?:[^()]|\([^()]*\))*\)(?:\s*(?:->|:)\s*[\w\[\], .|]+)?)\s*$"
 )
+_LANGUAGE_CHECK_SOURCES: tuple[tuple[str, str], ...] = (
+    ("dockerfile", r"^FROM\s+\S+(?:\s|$)"),
+    ("python", r"^\s*(?:def|class|async\s+def)\s+\w+.*:\s*$|^\s*from\s+[\w.]+\s+import\s|^\s*import\s+[\w.]+\s*$|^\s*@\w[\w.]*(?:\(.*\))?\s*$"),
+    ("go", r"^package\s+\w+|^\s*func\s+(?:\(\w+\s+\*?\w+\)\s*)?\w+\(|:=\s"),
+    ("rust", r"^\s*(?:pub\s+)?fn\s+\w+|\blet\s+mut\b|^\s*use\s+\w+::|println!\("),
+    ("java", r"^\s*(?:public|private|protected)\s+(?:static\s+)?(?:class|void|final)\b"),
+    ("typescript", r":\s*(?:string|number|boolean|void)\b|^\s*(?:export\s+)?(?:interface|type)\s+\w+\s*[={]"),
+    ("javascript", r"^\s*(?:const|let|var)\s+\w+\s*=|=>|\brequire\(|^\s*import\s+.+\s+from\s+['\"]|^\s*export\s+(?:default|const|function)"),
+    ("sql", r"^\s*(?:SELECT|INSERT\s+INTO|CREATE\s+(?:TABLE|INDEX)|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b"),
+    ("html", r"^\s*<(?:!DOCTYPE|html|div|head|body|script|template)\b"),
+    ("toml", r"^\s*\[[\w.\-\"]+\]\s*$"),
+    ("yaml", r"^[A-Za-z_][\w.\-]*:\s*(?:\S.*)?$"),
+    ("ini", r"^\s*[A-Za-z_][\w.\-]*\s*=\s*\S"),
+    ("python", r"^\s*\w+(?:\.\w+)*\(.*\)\s*$|^\s*print\("),
+)
+_LANGUAGE_CHECKS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (language, re.compile(source, re.M | (re.I if language == "sql" else 0))) for language, source in _LANGUAGE_CHECK_SOURCES
+)
+_NAME_SEPARATOR = re.compile(r"[./:]")
+_NOT_A_WORD = re.compile(r"[A-Z_.$]")
+_NAME_LIST_SEPARATOR = re.compile(r"[\s,]+")
+_WORD = re.compile(r"\w+")
+_JS_NAME = re.compile(r"[A-Za-z_$][\w$]*")
+_QUOTED = re.compile(r"\"([^\"]+)\"")
+_JSON_KEY = re.compile(r"\"([\w.\-$@/]+)\"\s*:")
+_SPACES = re.compile(r"\s+")
 _KEYWORDS = frozenset(
     "if for while switch return print with elif else catch function def class new typeof sizeof await async "
     "super this self lambda yield assert not and or in is match case when unless until loop fn func var let const "
@@ -93,19 +119,19 @@ class CodePatterns:
         (``Client``, ``max_retries``, ``useState``); plain lowercase words
         such as ``get`` or ``port`` are left out, they would match prose.
         """
-        names: set[str] = {re.split(r"[./:]", value)[0] for value in self.imports}
+        names: set[str] = {_NAME_SEPARATOR.split(value)[0] for value in self.imports}
         for value in [*self.imports, *self.calls, *self.decorators, *self.config_keys]:
             names.add(value)
-            names.update(re.split(r"[./:]", value))
+            names.update(_NAME_SEPARATOR.split(value))
         for signature in self.signatures:
             names.add(signature.split("(", 1)[0].strip())
-        packages = {re.split(r"[./:]", value)[0] for value in self.imports}
+        packages = {_NAME_SEPARATOR.split(value)[0] for value in self.imports}
         return frozenset(
             name
             for name in names
             if len(name) > 2
             and name.lower() not in _KEYWORDS
-            and (name in packages or re.search(r"[A-Z_.$]", name))
+            and (name in packages or _NOT_A_WORD.search(name))
         )
 
 
@@ -138,24 +164,8 @@ def guess_language(code: str) -> str | None:
             return "json"
         except ValueError:
             pass
-    checks: tuple[tuple[str, str], ...] = (
-        ("dockerfile", r"^FROM\s+\S+(?:\s|$)"),
-        ("python", r"^\s*(?:def|class|async\s+def)\s+\w+.*:\s*$|^\s*from\s+[\w.]+\s+import\s|^\s*import\s+[\w.]+\s*$|^\s*@\w[\w.]*(?:\(.*\))?\s*$"),
-        ("go", r"^package\s+\w+|^\s*func\s+(?:\(\w+\s+\*?\w+\)\s*)?\w+\(|:=\s"),
-        ("rust", r"^\s*(?:pub\s+)?fn\s+\w+|\blet\s+mut\b|^\s*use\s+\w+::|println!\("),
-        ("java", r"^\s*(?:public|private|protected)\s+(?:static\s+)?(?:class|void|final)\b"),
-        ("typescript", r":\s*(?:string|number|boolean|void)\b|^\s*(?:export\s+)?(?:interface|type)\s+\w+\s*[={]"),
-        ("javascript", r"^\s*(?:const|let|var)\s+\w+\s*=|=>|\brequire\(|^\s*import\s+.+\s+from\s+['\"]|^\s*export\s+(?:default|const|function)"),
-        ("sql", r"^\s*(?:SELECT|INSERT\s+INTO|CREATE\s+(?:TABLE|INDEX)|UPDATE\s+\w+\s+SET|DELETE\s+FROM)\b"),
-        ("html", r"^\s*<(?:!DOCTYPE|html|div|head|body|script|template)\b"),
-        ("toml", r"^\s*\[[\w.\-\"]+\]\s*$"),
-        ("yaml", r"^[A-Za-z_][\w.\-]*:\s*(?:\S.*)?$"),
-        ("ini", r"^\s*[A-Za-z_][\w.\-]*\s*=\s*\S"),
-        ("python", r"^\s*\w+(?:\.\w+)*\(.*\)\s*$|^\s*print\("),
-    )
-    for language, pattern in checks:
-        flags = re.M | (re.I if language == "sql" else 0)
-        matches = re.findall(pattern, stripped, flags)
+    for language, pattern in _LANGUAGE_CHECKS:
+        matches = pattern.findall(stripped)
         if language == "yaml" and len(matches) < 2:
             continue
         if matches:
@@ -177,31 +187,38 @@ def _add(target: list[str], values: Iterable[str], seen: set[str]) -> None:
 
 def _imports(code: str) -> list[str]:
     found: list[str] = []
-    for match in _PY_FROM.finditer(code):
-        module = match.group(1)
-        found.append(module)
-        for name in re.split(r"[\s,]+", match.group(2)):
-            if name and name not in ("as", "*") and re.fullmatch(r"\w+", name):
-                found.append(f"{module}.{name}")
-    for match in _PY_IMPORT.finditer(code):
-        for part in match.group(1).split(","):
-            found.append(part.split(" as ")[0].strip())
-    for match in _JS_IMPORT.finditer(code):
-        found.append(match.group(2))
-        names = match.group(1) or ""
-        for name in re.findall(r"[A-Za-z_$][\w$]*", names.replace(" as ", " ")):
-            if name not in ("type", "as"):
-                found.append(f"{match.group(2)}.{name}")
-    for match in _JS_REQUIRE.finditer(code):
-        found.append(match.group(1) or match.group(2))
-    for match in _GO_IMPORT.finditer(code):
-        if match.group(1):
-            found.append(match.group(1))
-        else:
-            found.extend(re.findall(r"\"([^\"]+)\"", match.group(2)))
-    for pattern in (_RUST_USE, _CS_USING, _INCLUDE, _RUBY_REQUIRE):
-        found.extend(match.group(1) for match in pattern.finditer(code))
-    found.extend(match.group(1) for match in _JAVA_IMPORT.finditer(code) if "." in match.group(1))
+    # Each pattern needs its keyword in the code; most blocks lack most of them.
+    has_import, has_require = "import" in code, "require" in code
+    if has_import:
+        for match in _PY_FROM.finditer(code):
+            module = match.group(1)
+            found.append(module)
+            for name in _NAME_LIST_SEPARATOR.split(match.group(2)):
+                if name and name not in ("as", "*") and _WORD.fullmatch(name):
+                    found.append(f"{module}.{name}")
+        for match in _PY_IMPORT.finditer(code):
+            for part in match.group(1).split(","):
+                found.append(part.split(" as ")[0].strip())
+        for match in _JS_IMPORT.finditer(code):
+            found.append(match.group(2))
+            names = match.group(1) or ""
+            for name in _JS_NAME.findall(names.replace(" as ", " ")):
+                if name not in ("type", "as"):
+                    found.append(f"{match.group(2)}.{name}")
+    if has_import or has_require:
+        for match in _JS_REQUIRE.finditer(code):
+            found.append(match.group(1) or match.group(2))
+    if has_import:
+        for match in _GO_IMPORT.finditer(code):
+            if match.group(1):
+                found.append(match.group(1))
+            else:
+                found.extend(_QUOTED.findall(match.group(2)))
+    for pattern, keyword in ((_RUST_USE, "use"), (_CS_USING, "using"), (_INCLUDE, "include"), (_RUBY_REQUIRE, "require")):
+        if keyword in code:
+            found.extend(match.group(1) for match in pattern.finditer(code))
+    if has_import:
+        found.extend(match.group(1) for match in _JAVA_IMPORT.finditer(code) if "." in match.group(1))
     return found
 
 
@@ -224,7 +241,7 @@ def _config_keys(code: str, language: str | None) -> list[str]:
         try:
             data = json.loads(code)
         except ValueError:
-            return re.findall(r"\"([\w.\-$@/]+)\"\s*:", code)
+            return _JSON_KEY.findall(code)
         keys: list[str] = []
 
         def walk(node: object, prefix: str) -> None:
@@ -279,9 +296,9 @@ def _cli(code: str, language: str | None) -> list[str]:
             continue
         if prompted:
             if _PROMPT.match(line):
-                commands.append(re.sub(r"\s+", " ", _PROMPT.sub("", line)).strip())
+                commands.append(_SPACES.sub(" ", _PROMPT.sub("", line)).strip())
         elif language in SHELL_LANGUAGES or (language is None and _first_word(line) in _COMMANDS):
-            commands.append(re.sub(r"\s+", " ", line).strip())
+            commands.append(_SPACES.sub(" ", line).strip())
     return commands
 
 

@@ -16,7 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache, reduce
+from operator import or_
 from typing import Literal
+
+from rules_spider.analysis.folding import Needs, WordSet, fold_case, has_words, passes
 
 Strength = Literal["must", "should", "prefer"]
 Polarity = Literal["do", "dont"]
@@ -51,35 +55,65 @@ class Classification:
         return all(cue.imperative for cue in self.cues)
 
 
-# Phrases that contain cue words but give no instruction.
-_NOT_CUES = re.compile(
-    r"\bshould\s+(?:now\s+|then\s+|also\s+|already\s+|probably\s+)?"
-    r"(?:see|look|print|output|display|show|appear|get|receive|be\s+able\s+to|notice|"
-    r"be\s+(?:visible|displayed|printed|shown|similar|something)|have\s+been)\b"
-    r"|\b(?:it|this|that|everything|which)\s+should\s+(?:now\s+|then\s+)?(?:work|take|succeed|pass|fail|run|finish|complete|start)\b"
-    r"|\bit\s+should\s+be\s+noted\b|\bshould\s+you\b|\bshould\s+I\b|\bshould\s+we\b"
-    r"|\b(?:do\s+not|don['\u2019]t|doesn['\u2019]t|does\s+not)\s+(?:need|have)\s+to\b"
-    r"|\b(?:do\s+not|don['\u2019]t)\s+worry\b"
-    r"|\b(?:if|whichever|as|when|unless)\s+you\s+(?:\w+\s+)?prefer\b|\byou\s+(?:may|might|could)\s+prefer\b"
-    r"|\b(?:is|are|was|were|be)\s+not\s+required\b|\bnot\s+required\s+to\b"
-    r"|\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b|\byou\s+(?:never|always)\s+have\s+to\b"
-    r"|\bshould\s+(?:now|happen|occur)\b|\b(?:what|how|where|whether|who)\s+(?:\w+\s+){0,4}should\b|\bwhich\s+(?:\w+\s+){1,4}should\b"
-    r"|\bshould\s+be\s+equipped\b|^\s*should\b"
-    r"|^\s*(?:in\s+the\s+future|eventually|one\s+day|someday)\b.*"
-    r"|\b(?:this|that|it|which)\s+should\s+(?:\w+\s+)?(?:prevent|allow|help|make|let|give|mean|suffice|be\s+(?:enough|sufficient|possible|fine|ok|okay|easy))\b"
-    r"|\b(?:to|will|would|helps?|in\s+order\s+to)\s+(?:make\s+sure|ensure|be\s+sure)\b"
-    r"|\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand|have|hesitate)\b"
-    r"|\bno\s+(?:\w+\s+){0,3}(?:is|are)\s+required\b"
-    r"|(?<!you\s)\bshould\s+(?:just\s+|still\s+)?work\b|\bshould\s+have\s+\w+(?:ed|en)\b"
-    r"|\bshould\s+(?:the|a|an|this|that|it|your|any)\b"
+# Phrases that contain cue words but give no instruction. Each alternative comes with
+# the words it cannot match without (lower-cased; every group needs one of its words),
+# so a sentence is only searched for the alternatives it could contain.
+_NOT_CUE_ALTERNATIVES: tuple[tuple[tuple[tuple[str, ...], ...], str], ...] = (
+    (
+        (("should",), ("see", "look", "print", "output", "display", "show", "appear", "get", "receive", "able", "notice",
+                       "visible", "similar", "something", "been")),
+        r"\bshould\s+(?:now\s+|then\s+|also\s+|already\s+|probably\s+)?"
+        r"(?:see|look|print|output|display|show|appear|get|receive|be\s+able\s+to|notice|"
+        r"be\s+(?:visible|displayed|printed|shown|similar|something)|have\s+been)\b",
+    ),
+    (
+        (("should",), ("work", "take", "succeed", "pass", "fail", "run", "finish", "complete", "start")),
+        r"\b(?:it|this|that|everything|which)\s+should\s+(?:now\s+|then\s+)?(?:work|take|succeed|pass|fail|run|finish|complete|start)\b",
+    ),
+    ((("should",), ("noted",)), r"\bit\s+should\s+be\s+noted\b"),
+    ((("should",), ("you",)), r"\bshould\s+you\b"),
+    ((("should",),), r"\bshould\s+I\b"),
+    ((("should",), ("we",)), r"\bshould\s+we\b"),
+    ((("do",), ("need", "have")), r"\b(?:do\s+not|don['\u2019]t|doesn['\u2019]t|does\s+not)\s+(?:need|have)\s+to\b"),
+    ((("do",), ("worry",)), r"\b(?:do\s+not|don['\u2019]t)\s+worry\b"),
+    ((("prefer",), ("you",)), r"\b(?:if|whichever|as|when|unless)\s+you\s+(?:\w+\s+)?prefer\b"),
+    ((("prefer",), ("you",)), r"\byou\s+(?:may|might|could)\s+prefer\b"),
+    ((("required",), ("not",)), r"\b(?:is|are|was|were|be)\s+not\s+required\b"),
+    ((("required",), ("not",)), r"\bnot\s+required\s+to\b"),
+    ((("you",), ("never", "always")), r"\byou(?:['\u2019]ll|\s+will)\s+(?:never|always)\b"),
+    ((("you",), ("never", "always")), r"\byou\s+(?:never|always)\s+have\s+to\b"),
+    ((("should",), ("now", "happen", "occur")), r"\bshould\s+(?:now|happen|occur)\b"),
+    ((("should",), ("wh", "how")), r"\b(?:what|how|where|whether|who)\s+(?:\w+\s+){0,4}should\b"),
+    ((("should",), ("which",)), r"\bwhich\s+(?:\w+\s+){1,4}should\b"),
+    ((("should",), ("equipped",)), r"\bshould\s+be\s+equipped\b"),
+    ((("should",),), r"^\s*should\b"),
+    ((("future", "eventually", "day"),), r"^\s*(?:in\s+the\s+future|eventually|one\s+day|someday)\b.*"),
+    (
+        (("should",), ("prevent", "allow", "help", "make", "let", "give", "mean", "suffice", "enough", "sufficient",
+                       "possible", "fine", "ok", "easy")),
+        r"\b(?:this|that|it|which)\s+should\s+(?:\w+\s+)?(?:prevent|allow|help|make|let|give|mean|suffice|be\s+(?:enough|sufficient|possible|fine|ok|okay|easy))\b",
+    ),
+    ((("sure",),), r"\b(?:to|will|would|helps?|in\s+order\s+to)\s+(?:make\s+sure|ensure|be\s+sure)\b"),
+    (
+        (("do",), ("want", "know", "see", "get", "care", "mind", "like", "understand", "have", "hesitate")),
+        r"\b(?:do\s+not|don['\u2019]t)\s+(?:want|know|see|get|care|mind|like|understand|have|hesitate)\b",
+    ),
+    ((("no",), ("required",)), r"\bno\s+(?:\w+\s+){0,3}(?:is|are)\s+required\b"),
+    ((("should",), ("work",)), r"(?<!you\s)\bshould\s+(?:just\s+|still\s+)?work\b"),
+    ((("should",), ("have",)), r"\bshould\s+have\s+\w+(?:ed|en)\b"),
+    ((("should",),), r"\bshould\s+(?:the|a|an|this|that|it|your|any)\b"),
     # a modal inside an "if ..." clause or a reported "X indicates that ... should" states a condition
-    r"|\b(?:if|whether)\b[^,;.]{0,60}?\b(?:must|should)\b(?=[^,;.]*,)"
-    r"|\b(?:indicat|mean|specif|says|said|stat(?:e|es|ing)\b|tell|assum|guarant|infer|show|impl(?:y|ies)|suggest|know|realis|realiz|determin)\w*\s+that\b[^,;.]{0,60}?\b(?:must|should)\b"
+    ((("if", "whether"), ("must", "should"), (",",)), r"\b(?:if|whether)\b[^,;.]{0,60}?\b(?:must|should)\b(?=[^,;.]*,)"),
+    (
+        (("indicat", "mean", "specif", "says", "said", "stat", "tell", "assum", "guarant", "infer", "show", "impl",
+          "suggest", "know", "realis", "realiz", "determin"), ("that",), ("must", "should")),
+        r"\b(?:indicat|mean|specif|says|said|stat(?:e|es|ing)\b|tell|assum|guarant|infer|show|impl(?:y|ies)|suggest|know|realis|realiz|determin)\w*\s+that\b[^,;.]{0,60}?\b(?:must|should)\b",
+    ),
     # a modal inside a "so ..." or "because ..." clause explains, it does not instruct
-    r"|\bso\s+(?:that\s+)?(?:the|this|that|it|its|these|those|they|we)\b[^,;.]{0,60}?\b(?:must|should)\b"
-    r"|\b(?:because|since)\b[^,;.]{0,80}?\b(?:must|should)\b",
-    _F,
+    ((("so",), ("must", "should")), r"\bso\s+(?:that\s+)?(?:the|this|that|it|its|these|those|they|we)\b[^,;.]{0,60}?\b(?:must|should)\b"),
+    ((("because", "since"), ("must", "should")), r"\b(?:because|since)\b[^,;.]{0,80}?\b(?:must|should)\b"),
 )
+_NOT_CUES = re.compile("|".join(source for _, source in _NOT_CUE_ALTERNATIVES), _F)
 
 # (pattern, strength, polarity, modal, needs clause start)
 _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
@@ -105,12 +139,26 @@ _CUES: tuple[tuple[re.Pattern[str], Strength, Polarity, bool, bool], ...] = (
     (re.compile(r"\bconsider\s+(?:using|setting|enabling|disabling|passing|adding|switching|increasing|raising|lowering)\b", _F), "prefer", "do", False, True),
 )
 
+# A word each pattern of ``_CUES`` cannot match without (lower-cased), in the same order.
+_CUE_WORDS: tuple[tuple[str, ...], ...] = (
+    ("must", "may"), ("must",), ("required",), ("should",), ("should", "ought"), ("recommend",), ("recommend",),
+    ("discouraged",), ("deprecated", "removed"), ("forget",), ("never",), ("always",), ("do",), ("sure",),
+    ("ensure",), ("avoid", "prevent"), ("avoid",), ("prefer",), ("consider",),
+)
+assert len(_CUE_WORDS) == len(_CUES)
+
 # Every cue above contains one of these words.
 _ANY_CUE_WORD = re.compile(
     r"\b(?:must|mustn|should|shouldn|ought|required|recommend\w*|discouraged|deprecated|removed|never|always|"
     r"do\s+not|don['\u2019]t|sure|ensure|avoid\w*|prefer\w*|consider|prevent|may\s+not)\b",
     _F,
 )
+
+# ... and the words (see ``folding``) a sentence needs before ``_ANY_CUE_WORD`` is worth running.
+_ANY_CUE_NEEDS: Needs = ((
+    "must", "should", "ought", "required", "recommend", "discouraged", "deprecated", "removed", "never", "always", "do",
+    "sure", "avoid", "prefer", "consider", "prevent", "may",
+),)
 
 # What may come right before an imperative cue for it to start a clause.
 _CLAUSE_START = re.compile(
@@ -119,6 +167,9 @@ _CLAUSE_START = re.compile(
     r"important|note|warning|tip|caution|danger)|[*\u2022>])\s*$",
     _F,
 )
+# Longest alternative of ``_CLAUSE_START`` ("therefore"), plus slack.
+_CLAUSE_START_REACH = 12
+_CLAUSE_SEPARATOR = re.compile(r"[;:]\s")
 _LABEL = re.compile(r"^\s*(?:[-*\u2022]\s+)?(?:\*\*)?(?:note|tip|warning|important|caution|danger|attention|hint|deprecated)(?:\*\*)?\s*[:!\u2014-]\s*", _F)
 
 
@@ -198,35 +249,75 @@ def imperative_cue(sentence: str, has_subject: bool) -> Cue | None:
     return Cue(verb, "should", "do", offset, modal=False, imperative=True)
 
 
-def _mask(sentence: str) -> str:
-    """Blank out phrases that look like cues but are not, keeping offsets."""
-    return _NOT_CUES.sub(lambda m: " " * len(m.group(0)), sentence)
+_WORDS = WordSet([*(needs for needs, _ in _NOT_CUE_ALTERNATIVES), *((words,) for words in _CUE_WORDS)])
+_NOT_CUE_MASKS: tuple[tuple[int, ...], ...] = tuple(_WORDS.masks(needs) for needs, _ in _NOT_CUE_ALTERNATIVES)
+_NOT_CUE_WORD_BITS = reduce(or_, (mask for masks in _NOT_CUE_MASKS for mask in masks))  # only these bits choose alternatives
+_CUE_MASKS: tuple[int, ...] = tuple(_WORDS.masks((words,))[0] for words in _CUE_WORDS)
+
+
+@lru_cache(maxsize=1024)
+def _not_cues_for(present: int) -> re.Pattern[str] | None:
+    """``_NOT_CUES`` narrowed to the alternatives whose words are ``present``; the others
+    cannot match the sentence anywhere, so the narrowed pattern matches what the whole one does."""
+    possible = tuple(index for index, masks in enumerate(_NOT_CUE_MASKS) if passes(present, masks))
+    return _not_cues(possible) if possible else None
+
+
+@lru_cache(maxsize=256)
+def _not_cues(alternatives: tuple[int, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(_NOT_CUE_ALTERNATIVES[index][1] for index in alternatives), _F)
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group(0))
+
+
+def _mask(sentence: str, present: int | None = None) -> str:
+    """Blank out phrases that look like cues but are not, keeping offsets (``present``:
+    the sentence's ``_WORDS``, when known)."""
+    if present is None:
+        present = _WORDS.present(fold_case(sentence))
+    pattern = _not_cues_for(present & _NOT_CUE_WORD_BITS)
+    return sentence if pattern is None else pattern.sub(_blank, sentence)
 
 
 def find_cues(sentence: str) -> list[Cue]:
     """The directive cues of ``sentence``, without overlaps, in order."""
-    if not _ANY_CUE_WORD.search(sentence):
-        return []  # most sentences: skip the masking
-    masked = _mask(sentence)
+    return list(_cues(sentence))
+
+
+# A page asks about the same sentence several times (directive check, classification,
+# evidence, rule body, title); the answer is a pure function of the text.
+@lru_cache(maxsize=2048)
+def _cues(sentence: str) -> tuple[Cue, ...]:
+    folded = fold_case(sentence)
+    if not has_words(folded, _ANY_CUE_NEEDS) or not _ANY_CUE_WORD.search(sentence):
+        return ()  # most sentences: skip the masking
+    present = _WORDS.present(folded)  # masking only removes words: valid for ``masked`` too
+    masked = _mask(sentence, present)
     label = _LABEL.match(masked)
     taken: list[tuple[int, int]] = []
     cues: list[Cue] = []
-    for pattern, strength, polarity, modal, needs_start in _CUES:
+    for (pattern, strength, polarity, modal, needs_start), needs in zip(_CUES, _CUE_MASKS):
+        if not present & needs:
+            continue
         for match in pattern.finditer(masked):
             start, end = match.span()
             if any(not (end <= a or start >= b) for a, b in taken):
                 continue
             if needs_start:
                 before = masked[label.end() if label and label.end() <= start else 0 : start]
-                if not _CLAUSE_START.search(before):
+                # A clause start ends ``before`` (up to whitespace) and is at most 9 characters
+                # long: search only its tail (``\b`` still sees the character before ``pos``).
+                if not _CLAUSE_START.search(before, max(0, len(before.rstrip()) - _CLAUSE_START_REACH)):
                     continue
-                clause = re.split(r"[;:]\s", before)[-1]
+                clause = _CLAUSE_SEPARATOR.split(before)[-1]
                 if _CONJUNCTION.search(clause) and not _INSTRUCTION_START.match(clause):
                     continue
             taken.append((start, end))
             cues.append(Cue(sentence[start:end], strength, polarity, start, modal))
     cues.sort(key=lambda cue: cue.start)
-    return cues
+    return tuple(cues)
 
 
 def classify(sentence: str, has_subject: bool = False) -> Classification | None:

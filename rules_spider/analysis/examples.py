@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rules_spider.analysis.cues import opening_verb
 from rules_spider.analysis.subjects import strip_backticks
@@ -66,10 +67,15 @@ def example_goal(sentence: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)
+def _call_of(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w$.]){re.escape(name)}\s*\(")
+
+
 def abbreviated_call(code: str, name: str) -> str | None:
     """The first call of ``name`` in ``code`` with values elided:
     ``pyrite.Client(base_url="x", timeout=5)`` -> ``pyrite.Client(base_url=..., timeout=...)``."""
-    match = re.search(rf"(?<![\w$.]){re.escape(name)}\s*\(", code)
+    match = _call_of(name).search(code)
     if not match:
         return None
     depth, end = 0, None

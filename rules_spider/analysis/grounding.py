@@ -8,18 +8,17 @@ from one of the page's code blocks (or, without blocks, from its text).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
 from rules_spider.items import DocPage, Rule
 
 MIN_EVIDENCE_WORDS = 4
-_WS = re.compile(r"\s+")
 
 
 def normalise_ws(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    # str.split() splits on exactly what \s+ matches: re.sub(r"\s+", " ", text).strip(), faster
+    return " ".join(text.split())
 
 
 @lru_cache(maxsize=16)

@@ -4,12 +4,23 @@ Per page, the vectorizer is fitted over the page's sections (each section
 one document) so a term that runs through every section weighs less than
 one a section is about; page keywords sum the section weights. Over a batch
 of pages, it is fitted over the pages themselves.
+
+A page is a handful of small documents, where the estimator's per-call checks
+cost several times the arithmetic, so ``page_keywords`` computes the same
+TF-IDF directly (same tokens, counts, smoothed IDF, sublinear TF and L2 norm,
+in the same order: bit-identical weights) and falls back to the estimator only
+when a page has more terms than ``max_features`` keeps.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
+from itertools import chain, filterfalse
+from operator import itemgetter
 
 import numpy as np
 import scipy.sparse as sp
@@ -83,11 +94,7 @@ def top_keywords(documents: Sequence[str], top_n: int = 10) -> list[list[str]]:
     return [_row_terms(matrix, i, terms, top_n) for i in range(matrix.shape[0])]
 
 
-def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, list[str]]]:
-    """The page's keywords and each section's (by section index), fitted over its sections."""
-    documents = [section_text(section) for section in page.sections] or [page.text]
-    if not any(doc.strip() for doc in documents):
-        return [], {}
+def _page_keywords_sklearn(documents: list[str], n_sections: int, top_n: int) -> tuple[list[str], dict[int, list[str]]]:
     vectorizer = _vectorizer()
     try:
         matrix = vectorizer.fit_transform(documents)
@@ -97,8 +104,96 @@ def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, 
     matrix = sp.csr_matrix(matrix)
     totals = np.asarray(matrix.sum(axis=0)).ravel()
     page_terms = _top_terms(np.arange(len(terms)), totals, terms, top_n)
-    per_section = {index: _row_terms(matrix, index, terms, top_n) for index in range(len(page.sections))}
+    per_section = {index: _row_terms(matrix, index, terms, top_n) for index in range(n_sections)}
     return page_terms, per_section
+
+
+_MAX_FEATURES = 20000
+_FIND_TOKENS = re.compile(_TOKEN).findall
+_STOP_SET = frozenset(STOP_WORDS)
+
+
+def _terms_of(document: str) -> list[str]:
+    """The vectorizer's analyzer: lower-cased tokens without stop words, then their bigrams."""
+    tokens = list(filterfalse(_STOP_SET.__contains__, _FIND_TOKENS(document.lower())))
+    return tokens + list(map(" ".join, zip(tokens, tokens[1:])))
+
+
+def _top_listed(terms: list[str], weights: list[float], top_n: int) -> list[str]:
+    """``_top_terms`` over plain lists: heaviest first, ties alphabetical, no bigram's words twice."""
+    chosen: list[str] = []
+    bigram_words: set[str] = set()
+    for negative, term in sorted(zip([-weight for weight in weights], terms)):
+        if negative >= 0 or len(chosen) >= top_n:
+            break
+        if term in bigram_words:
+            continue  # a bigram already kept says it
+        chosen.append(term)
+        if " " in term:
+            bigram_words.update(term.split())
+    return chosen
+
+
+def _page_keywords_direct(documents: list[str], n_sections: int, top_n: int) -> tuple[list[str], dict[int, list[str]]] | None:
+    """``_page_keywords_sklearn`` without the estimator's per-call overhead (a page is a
+    few small documents): the same counts, the same smoothed IDF and sublinear TF, the
+    same L2 normalisation, computed in the same order so every weight is bit-identical.
+    None when the page has more terms than ``max_features`` (the estimator prunes them)."""
+    counts = [Counter(_terms_of(document)) for document in documents]
+    # The estimator numbers terms in first-seen order and stores each row's terms by number
+    # (the L2 norm sums them in that order); features come out alphabetically.
+    first_seen = dict.fromkeys(chain.from_iterable(counts))
+    if not first_seen:
+        return [], {}
+    n_terms = len(first_seen)
+    if n_terms > _MAX_FEATURES:
+        return None
+    number = dict(zip(first_seen, range(n_terms)))
+    rows = [sorted(zip(map(number.__getitem__, row), row.values())) for row in counts]
+    flat = list(chain.from_iterable(rows))
+    flat_indices = np.fromiter(map(itemgetter(0), flat), dtype=np.intp, count=len(flat))
+    data = np.fromiter(map(itemgetter(1), flat), dtype=np.float64, count=len(flat))
+    doc_freq = np.bincount(flat_indices, minlength=n_terms).astype(np.float64)
+    doc_freq += 1.0
+    idf = np.full_like(doc_freq, fill_value=len(documents) + 1, dtype=np.float64)
+    idf /= doc_freq
+    np.log(idf, out=idf)
+    idf += 1.0
+    np.log(data, data)
+    data += 1.0
+    data *= idf[flat_indices]
+    weights = data.tolist()
+    names = list(first_seen)
+    totals = dict.fromkeys(names, 0.0)
+    per_section: dict[int, list[str]] = {}
+    offset = 0
+    for row_number, row in enumerate(rows):
+        end = offset + len(row)
+        row_weights = weights[offset:end]
+        squares = 0.0
+        for value in row_weights:  # in order, as the estimator's normaliser sums
+            squares += value * value
+        if squares != 0.0:
+            norm = math.sqrt(squares)
+            row_weights = [value / norm for value in row_weights]
+        row_terms = list(map(names.__getitem__, map(itemgetter(0), row)))
+        for term, value in zip(row_terms, row_weights):
+            totals[term] += value
+        if row_number < n_sections:
+            per_section[row_number] = _top_listed(row_terms, row_weights, top_n)
+        offset = end
+    return _top_listed(list(totals), list(totals.values()), top_n), per_section
+
+
+def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, list[str]]]:
+    """The page's keywords and each section's (by section index), fitted over its sections."""
+    documents = [section_text(section) for section in page.sections] or [page.text]
+    if not any(doc.strip() for doc in documents):
+        return [], {}
+    direct = _page_keywords_direct(documents, len(page.sections), top_n)
+    if direct is not None:
+        return direct
+    return _page_keywords_sklearn(documents, len(page.sections), top_n)
 
 
 def batch_keywords(pages: Sequence[DocPage], top_n: int = 10) -> list[list[str]]:
@@ -106,10 +201,15 @@ def batch_keywords(pages: Sequence[DocPage], top_n: int = 10) -> list[list[str]]
     return top_keywords([page_document(page) for page in pages], top_n)
 
 
+@lru_cache(maxsize=1024)
+def _whole_word(term: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(term)}\b")
+
+
 def rule_keywords(evidence: str, subjects: Sequence[str], terms: Sequence[str], limit: int = 8) -> list[str]:
     """A rule's keywords: the names it is about, then those of ``terms`` (section and page
     keywords, best first) that its evidence uses."""
     lowered = evidence.lower()
     names = [strip_backticks(subject).split("(", 1)[0].strip() for subject in subjects]
-    used = [term for term in terms if re.search(rf"\b{re.escape(term)}\b", lowered)]
+    used = [term for term in terms if term in lowered and _whole_word(term).search(lowered)]
     return list(dict.fromkeys(name for name in [*names, *used] if name))[:limit]

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rules_spider.analysis.antipatterns import AntiPattern
 from rules_spider.analysis.cues import IMPERATIVE_VERBS, classify, find_cues
+from rules_spider.analysis.folding import Needs, WordSet, fold_case, passes
 from rules_spider.analysis.subjects import strip_backticks
 
 _F = re.I
@@ -50,6 +52,25 @@ _REWRITES: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(_CLAUSE + r"it(?:\s+is|['\u2019]s)\s+(?:a\s+)?(?:good|best)\s+(?:idea|practice)\s+to\s+", _F), r"\1"),
     (re.compile(_CLAUSE + r"make\s+sure\s+(?:that\s+)?you\s+", _F), r"\1make sure you "),
 )
+# Words each rewrite above cannot match without (see ``folding``), in the same order.
+_REWRITE_NEEDS: tuple[Needs, ...] = (
+    (("please",),),
+    (("you",), ("should", "must"), ("always", "never")),
+    (("you",), ("ever",)),
+    (("you",), ("should", "must")),
+    (("you",), ("should", "must", "ought", "need", "have", "want")),
+    (("recommend",), ("against",)),
+    (("recommend",), ("you",)),
+    (("recommend",),),
+    (("recommend",),),
+    (("recommended",),),
+    (("recommended", "discouraged"),),
+    (("good", "best"), ("idea", "practice")),
+    (("sure",), ("you",)),
+)
+assert len(_REWRITE_NEEDS) == len(_REWRITES)
+_WORDS = WordSet(_REWRITE_NEEDS)
+_REWRITE_MASKS = tuple(_WORDS.masks(needs) for needs in _REWRITE_NEEDS)
 _PREFER_TAIL = re.compile(r",\s*(?:which|because|since|so|as|otherwise|and|but)\b.*$|;\s.*$", _F)
 _PRONOUN = re.compile(r"^(?:this|it|these|that|they|those|doing\s+so)$", _F)
 _NEGATION = re.compile(r"\b(?:not|never|no|avoid|cannot|without|instead|rather|deprecated)\b|n['\u2019]t\b", _F)
@@ -65,14 +86,22 @@ _TITLE_LEAD = re.compile(r"^(?:deprecated\s+(?:since|in|as\s+of)\s+(?:version\s+
 # Discourse markers that open a sentence without adding to the instruction.
 _DISCOURSE = re.compile(r"^(?:however|also|additionally|in\s+addition|finally|furthermore|moreover|so\s+far|first|then|next|again|note\s+that|remember\s+that|keep\s+in\s+mind\s+that),?\s+(?=\S)", _F)
 
+_SPACES = re.compile(r"\s+")
+_TRAILING_COLON = re.compile(r"\s*:\s*$")
+_OPENS_INSTEAD_OF = re.compile(r"^\s*instead\s+of\b", _F)
+_LEADING_ARTICLE = re.compile(r"^(?:the|a|an)\s+", _F)
+_MARKED_GERUND = re.compile(r"<(" + _GERUND + r")>", _F)
+_LEADING_NOT = re.compile(r"^not\s+", _F)
+_PROSE_WORD = re.compile(r"[a-z][a-z']*[,;:]?")
+
 
 def _negations(text: str) -> int:
     return len(_NEGATION.findall(text))
 
 
 def _finish(text: str) -> str:
-    text = re.sub(r"\s+", " ", text).strip()
-    text = re.sub(r"\s*:\s*$", ".", text)
+    text = _SPACES.sub(" ", text).strip()
+    text = _TRAILING_COLON.sub(".", text)
     text = _capitalise(text)
     if text and text[-1] not in ".!?)\"'`":
         text += "."
@@ -86,10 +115,10 @@ def _anti_pattern_body(ap: AntiPattern) -> str | None:
     # "use Y, which also does Z" -> "use Y instead of X, which also does Z"
     tail_match = _PREFER_TAIL.search(ap.prefer)
     prefer, tail = (ap.prefer[: tail_match.start()], ap.prefer[tail_match.start() :]) if tail_match else (ap.prefer, "")
-    if ap.kind == "instead" and re.match(r"^\s*instead\s+of\b", ap.sentence, _F):
+    if ap.kind == "instead" and _OPENS_INSTEAD_OF.match(ap.sentence):
         return f"{verb} {prefer} instead of {ap.avoid}{tail}."
     if ap.kind == "deprecated":
-        avoid = re.sub(r"^(?:the|a|an)\s+", lambda m: m.group(0).lower(), ap.avoid, flags=_F)
+        avoid = _LEADING_ARTICLE.sub(lambda m: m.group(0).lower(), ap.avoid)
         note = "deprecated" + (f" {ap.version}" if ap.version else "") + (f", removed in {ap.removed}" if ap.removed else "")
         return f"{verb} {prefer} instead of {avoid} ({note}){tail}."
     return None
@@ -102,11 +131,16 @@ def imperative_body(sentence: str, anti_pattern: AntiPattern | None = None) -> s
     body = _anti_pattern_body(anti_pattern) if anti_pattern is not None else None
     if body is None:
         body = original
-        for pattern, replacement in _REWRITES:
-            body = pattern.sub(replacement, body)
-        body = re.sub(r"<(" + _GERUND + r")>", lambda m: _GERUNDS[m.group(1).lower()], body, flags=_F)
+        present = _WORDS.present(fold_case(body))
+        for (pattern, replacement), masks in zip(_REWRITES, _REWRITE_MASKS):
+            if passes(present, masks):
+                rewritten = pattern.sub(replacement, body)
+                if rewritten != body:
+                    body, present = rewritten, _WORDS.present(fold_case(rewritten))
+        if "<" in body:
+            body = _MARKED_GERUND.sub(lambda m: _GERUNDS[m.group(1).lower()], body)
     if body != original:  # "It is recommended to not X" -> "Not X" -> "Do not X"
-        body = re.sub(r"^not\s+", "do not ", body.strip(), flags=_F)
+        body = _LEADING_NOT.sub("do not ", body.strip())
     if _negations(body) < _negations(original) and "instead of" not in body:
         body = original
     return _finish(body)
@@ -117,8 +151,54 @@ def mark_code(text: str, subjects: Sequence[str]) -> str:
     names = sorted({strip_backticks(s) for s in subjects if s and "`" not in strip_backticks(s)}, key=len, reverse=True)
     if not names:
         return text
-    pattern = re.compile(r"`[^`]*`|" + "|".join(rf"(?<![\w$.`-]){re.escape(n)}(?![\w$`]|\.\w)" for n in names))
-    return pattern.sub(lambda m: m.group(0) if m.group(0).startswith("`") else f"`{m.group(0)}`", text)
+    if "" in names:  # an empty name matches between characters: leave that to the regex
+        return _code_marker(tuple(names)).sub(lambda m: m.group(0) if m.group(0).startswith("`") else f"`{m.group(0)}`", text)
+    return _mark_names(text, names)
+
+
+@lru_cache(maxsize=64)
+def _code_marker(names: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"`[^`]*`|" + "|".join(rf"(?<![\w$.`-]){re.escape(n)}(?![\w$`]|\.\w)" for n in names))
+
+
+_NAME_BEFORE = re.compile(r"[\w$.`-]")
+_NAME_AFTER = re.compile(r"[\w$`]|\.\w")
+
+
+def _mark_names(text: str, names: list[str]) -> str:
+    """``_code_marker(names).sub(...)`` without compiling a pattern per rule: visit only
+    offsets where a name or a backtick starts, left to right; a code span is passed
+    whole, and the first (longest) name standing alone at an offset is marked."""
+    starts: set[int] = set()
+    for needle in (*names, "`"):
+        at = text.find(needle)
+        while at != -1:
+            starts.add(at)
+            at = text.find(needle, at + 1)
+    pieces: list[str] = []
+    copied = 0  # text[:copied] is in pieces
+    resume = 0  # no match may start before this offset
+    for at in sorted(starts):
+        if at < resume:
+            continue
+        if text[at] == "`":
+            close = text.find("`", at + 1)
+            if close != -1:
+                resume = close + 1
+                continue
+        if at and _NAME_BEFORE.match(text, at - 1):
+            continue
+        for name in names:
+            end = at + len(name)
+            if text.startswith(name, at) and not _NAME_AFTER.match(text, end):
+                pieces.append(text[copied:at])
+                pieces.append(f"`{name}`")
+                copied = resume = end
+                break
+    if not pieces:
+        return text
+    pieces.append(text[copied:])
+    return "".join(pieces)
 
 
 def directive_clause(text: str) -> str:
@@ -141,6 +221,8 @@ def directive_clause(text: str) -> str:
 
 
 def _depth_at(text: str, position: int) -> int:
+    if text.find("(", 0, position) == -1 and text.find("[", 0, position) == -1 and text.find("{", 0, position) == -1:
+        return 0  # nothing opened before ``position``
     depth = 0
     for char in text[:position]:
         if char in "([{":
@@ -153,7 +235,7 @@ def _depth_at(text: str, position: int) -> int:
 def _capitalise(text: str) -> str:
     """Upper-case a leading prose word, never an identifier (``store.reset()``, ``json-render``)."""
     first = text.split(maxsplit=1)[0] if text.split() else ""
-    if re.fullmatch(r"[a-z][a-z']*[,;:]?", first):
+    if _PROSE_WORD.fullmatch(first):
         return text[0].upper() + text[1:]
     return text
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from rules_spider.analysis.folding import Needs, fold_case, has_words
 from rules_spider.items import Rule
 
 _F = re.I | re.S
@@ -38,6 +39,24 @@ _PIPE_TO_SHELL = re.compile(
     r"\b(?:curl|wget|iwr|irm)\b[^|\n]*?((?:https?://)?[\w.-]+\.[a-z]{2,}[^\s|'\"]*)[^|\n]*\|\s*(?:iex|invoke-expression|python3?|node|perl|ruby)\b",
     re.I,
 )
+# Words each pattern above cannot match without (see ``folding``), in the same order.
+_INJECTION_NEEDS: tuple[Needs, ...] = (
+    (("ignore", "forget", "override", "bypass", "skip"),
+     ("previous", "prior", "above", "earlier", "preceding", "former", "existing", "original", "system"),
+     ("instruction", "prompt", "rule", "message", "direction", "guideline", "context")),
+    (("disregard",),),
+    (("now", "act"),),
+    (("prompt", "developer", "hidden", "jailbreak", "mode"),),
+    (("<|", "[", "<<", "##"),),
+    (("instruction", "reading", "processing", "note"),),
+    (("send", "post", "upload", "exfiltrate", "forward", "transmit", "mail", "leak", "copy", "paste", "submit", "report"),
+     ("secret", "credential", "token", "api", "password", "passphrase", "env", "ssh", "private", "cookie", "session", "aws_"),
+     ("to", "at")),
+    (("|",), ("env", "cat"), ("curl", "wget", "nc", "netcat")),
+    (("curl", "wget"), ("$",), ("secret", "token", "password", "key", "credential")),
+)
+assert len(_INJECTION_NEEDS) == len(_INJECTION)
+_PIPE_NEEDS: Needs = (("|",), ("curl", "wget", "iwr", "irm", "invoke"))
 # Characters that hide text from a human reader (zero-width, bidi overrides, tag characters).
 _HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
 
@@ -48,7 +67,9 @@ def _site(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def _foreign_pipe(text: str, source_url: str) -> str | None:
+def _foreign_pipe(text: str, source_url: str, folded: str | None = None) -> str | None:
+    if not has_words(fold_case(text) if folded is None else folded, _PIPE_NEEDS):
+        return None
     source = _site(urlsplit(source_url).hostname or "")
     for match in _PIPE_TO_SHELL.finditer(text):
         target = match.group(1) or match.group(2) or ""
@@ -60,12 +81,13 @@ def _foreign_pipe(text: str, source_url: str) -> str | None:
 
 def unsafe_text_reason(text: str, source_url: str = "") -> str | None:
     """Why ``text`` must not become (part of) a rule, or None."""
-    if _HIDDEN.search(text):
+    if not text.isascii() and _HIDDEN.search(text):
         return "hidden characters"
-    for reason, pattern in _INJECTION:
-        if pattern.search(text):
+    folded = fold_case(text)
+    for (reason, pattern), needs in zip(_INJECTION, _INJECTION_NEEDS):
+        if has_words(folded, needs) and pattern.search(text):
             return reason
-    return _foreign_pipe(text, source_url)
+    return _foreign_pipe(text, source_url, folded)
 
 
 def is_unsafe_rule(rule: Rule) -> str | None:

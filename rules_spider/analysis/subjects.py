@@ -14,7 +14,7 @@ examples call ``Client(...)``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -113,7 +113,7 @@ def _trim_command(text: str) -> str | None:
 def _accept(kind: str, text: str) -> bool:
     if kind == "dotted":
         lowered = text.lower()
-        if lowered in _NOT_DOTTED or any(part == "" for part in lowered.split(".")):
+        if lowered in _NOT_DOTTED or "" in lowered.split("."):
             return False
         # "Node.js" and friends are names, a domain is a host: both still name something specific.
         return not text.replace(".", "").isdigit()
@@ -131,6 +131,54 @@ def _accept(kind: str, text: str) -> bool:
 
 _IDENT_TOKEN = re.compile(r"(?<![\w.$])[A-Za-z_$][\w$]*(?![\w$])")
 _WORD_PAIR = re.compile(r"(?<![\w/.-])(?=(\S+\s+\S+))")
+
+
+# A cheap test each shape needs to pass before its regex runs: a character or
+# word every match contains. Most sentences fail most of them.
+_FILE_END = re.compile(rf"\.(?:{_FILE_EXT})(?![\w])", re.I)  # how every file name ends
+_CALL_OPEN = re.compile(r"[\w$>!]\(")
+_DOTTED_JOIN = re.compile(r"[.:][A-Za-z_$]")
+_CAMEL_PAIR = re.compile(r"[A-Z](?<=[a-zA-Z0-9][A-Z])")  # an upper-case letter after a letter or digit
+_VERSION_NUMBER = re.compile(r"\d\.\d")
+_DOTENV_NAMES = (".env", ".gitignore", ".npmrc", ".pypirc", ".editorconfig", ".dockerignore")
+_REQUIREMENT_OPS = ("==", ">=", "<=", "~=", "!=")
+
+
+def _tool_names() -> frozenset[str]:
+    """The prose tools' names as they appear before their arguments (``python3? -m``: python, python3)."""
+    names: set[str] = set()
+    for tool in _PROSE_TOOLS.split("|"):
+        head = tool.split()[0]
+        names.update((head.replace("3?", ""), head.replace("3?", "3")) if "3?" in head else (head,))
+    return frozenset(names)
+
+
+_TOOL_NAMES = _tool_names()
+# A command line's tool is a whole run of these characters followed by whitespace.
+_RUN_BEFORE_SPACE = re.compile(r"(?<![\w/.-])([\w/.-]++)\s")
+_MAY_MATCH: dict[str, Callable[[str], bool]] = {
+    "code": lambda s: "`" in s,
+    "command": lambda s: not _TOOL_NAMES.isdisjoint(_RUN_BEFORE_SPACE.findall(s)),
+    "package": lambda s: "@" in s or "[" in s,
+    "decorator": lambda s: "@" in s,
+    "requirement": lambda s: "=" in s and any(op in s for op in _REQUIREMENT_OPS),
+    "table": lambda s: "[" in s,
+    "call": lambda s: "(" in s and _CALL_OPEN.search(s) is not None,
+    "generic": lambda s: "<" in s,
+    "flag": lambda s: "--" in s,
+    "tag": lambda s: "<" in s,
+    "file": lambda s: _FILE_END.search(s) is not None,
+    "kwarg": lambda s: "=" in s,
+    "dotted": lambda s: _DOTTED_JOIN.search(s) is not None,
+    "dotenv": lambda s: any(name in s for name in _DOTENV_NAMES),
+    "constant": lambda s: "_" in s,
+    "header": lambda s: "-" in s,
+    "snake": lambda s: "_" in s,
+    "camel": lambda s: _CAMEL_PAIR.search(s) is not None,
+    "version": lambda s: _VERSION_NUMBER.search(s) is not None,
+}
+_NOT_PATH_CHAR = re.compile(r"[\w/-]")
+_TIER = {"code": 0, "version": 2}
 
 
 @lru_cache(maxsize=64)
@@ -151,17 +199,31 @@ def _commands_by_head(commands: tuple[str, ...]) -> dict[str, list[str]]:
     return heads
 
 
+@lru_cache(maxsize=64)
+def _command_first_words(commands: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({head.split()[0] for head in _commands_by_head(commands)}))
+
+
 def find_subjects(sentence: str, known: Iterable[str] = (), commands: Iterable[str] = ()) -> list[Subject]:
     """Identifiers in ``sentence``: backtick spans first, then by position; no overlaps.
 
     ``known`` are names from the page's code, ``commands`` its command lines
     (a sentence quoting the first words of one names that command).
     """
+    return list(_subjects(sentence, frozenset(known), tuple(commands)))
+
+
+# Pages ask about the same sentence several times (directive, evidence, rule body, title).
+@lru_cache(maxsize=2048)
+def _subjects(sentence: str, known: frozenset[str], commands: tuple[str, ...]) -> tuple[Subject, ...]:
     found: list[Subject] = []
     taken: list[tuple[int, int]] = []
 
     def free(start: int, end: int) -> bool:
-        return all(end <= a or start >= b for a, b in taken)
+        for a, b in taken:
+            if end > a and start < b:
+                return False
+        return True
 
     def take(text: str, kind: str, start: int, end: int) -> None:
         taken.append((start, end))
@@ -169,6 +231,8 @@ def find_subjects(sentence: str, known: Iterable[str] = (), commands: Iterable[s
 
     def shapes(patterns: tuple[tuple[str, re.Pattern[str]], ...]) -> None:
         for kind, pattern in patterns:
+            if not _MAY_MATCH[kind](sentence):
+                continue
             for match in pattern.finditer(sentence):
                 text = match.group(1).strip().rstrip("=")
                 start, end = match.span(1)
@@ -181,26 +245,25 @@ def find_subjects(sentence: str, known: Iterable[str] = (), commands: Iterable[s
                     take(text, kind, start, end)
 
     shapes(_PATTERNS[:2])  # backtick spans, prose command lines
-    heads = _commands_by_head(tuple(commands))
-    if heads:
+    heads = _commands_by_head(commands)
+    if heads and any(word in sentence for word in _command_first_words(commands)):
         for match in _WORD_PAIR.finditer(sentence):
             for prefix in heads.get(" ".join(match.group(1).split()), ()):
                 end = match.start() + len(prefix)
-                if sentence.startswith(prefix, match.start()) and (end == len(sentence) or not re.match(r"[\w/-]", sentence[end])):
+                if sentence.startswith(prefix, match.start()) and (end == len(sentence) or not _NOT_PATH_CHAR.match(sentence[end])):
                     if free(match.start(), end):
                         take(prefix, "command", match.start(), end)
                     break
     shapes(_PATTERNS[2:])
-    names = _known_names(frozenset(known))
-    if names:
+    names = _known_names(known)
+    if names and not names.isdisjoint(_IDENT_TOKEN.findall(sentence)):
         for match in _IDENT_TOKEN.finditer(sentence):
             if match.group(0) in names and free(*match.span()):
                 take(match.group(0), "known", *match.span())
     # Backtick spans are explicit; otherwise the first identifier mentioned is
     # what the sentence is about ("Use X instead of Y" is about X); versions last.
-    tier = {"code": 0, "version": 2}
-    found.sort(key=lambda s: (tier.get(s.kind, 1), s.start))
-    return found
+    found.sort(key=lambda s: (_TIER.get(s.kind, 1), s.start))
+    return tuple(found)
 
 
 def primary_subject(sentence: str, known: Iterable[str] = (), commands: Iterable[str] = ()) -> Subject | None:

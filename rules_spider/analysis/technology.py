@@ -19,6 +19,8 @@ from rules_spider.analysis.code import CodePatterns
 from rules_spider.items import DocPage
 
 _STDLIB = frozenset(sys.stdlib_module_names)
+_NOT_SLUG = re.compile(r"[^a-z0-9]")
+_NAME_SEPARATOR = re.compile(r"[./:]")
 
 
 @dataclass(slots=True)
@@ -32,14 +34,14 @@ class TechnologyProfile:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    return _NOT_SLUG.sub("", text.lower())
 
 
 def top_level_package(module: str) -> str:
     """``@scope/pkg/sub`` -> ``@scope/pkg``; ``a.b.c`` / ``a::b`` / ``a/b`` -> ``a``."""
     if module.startswith("@"):
         return "/".join(module.split("/")[:2])
-    return re.split(r"[./:]", module.removeprefix("node:"))[0]
+    return _NAME_SEPARATOR.split(module.removeprefix("node:"))[0]
 
 
 def detect_technology(page: DocPage, code: CodePatterns) -> TechnologyProfile:

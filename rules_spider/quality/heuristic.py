@@ -33,11 +33,12 @@ decimals so it serialises identically everywhere.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rules_spider.analysis.cues import STRENGTH_RANK, classify
 from rules_spider.analysis.grounding import MIN_EVIDENCE_WORDS, evidence_in_text
 from rules_spider.analysis.keywords import STOP_WORDS
-from rules_spider.analysis.subjects import find_subjects, strip_backticks
+from rules_spider.analysis.subjects import Subject, find_subjects, strip_backticks
 from rules_spider.items import Rule
 
 WEIGHTS: dict[str, float] = {
@@ -68,9 +69,9 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _STOP = frozenset(STOP_WORDS)
 
 
-def _specificity(body: str) -> float:
-    subjects = [s for s in find_subjects(body) if s.is_code]
-    versions = [s for s in find_subjects(body) if s.kind == "version"]
+def _specificity(body: str, found: Sequence[Subject]) -> float:
+    subjects = [s for s in found if s.is_code]
+    versions = [s for s in found if s.kind == "version"]
     if len(subjects) >= 2:
         value = 0.85
     elif subjects:
@@ -110,23 +111,24 @@ def _length(body: str) -> float:
     return 0.3
 
 
-def _example(rule: Rule) -> float:
+def _example(rule: Rule, found: Sequence[Subject]) -> float:
     if not rule.example:
         return 0.0
-    names = {strip_backticks(s.text).split("(")[0] for s in find_subjects(rule.body) if s.is_code}
+    names = {strip_backticks(s.text).split("(")[0] for s in found if s.is_code}
     names |= {name.rsplit(".", 1)[-1] for name in names}
     return 1.0 if any(name and name in rule.example for name in names) else 0.7
 
 
 def heuristic_parts(rule: Rule, page_text: str | None = None) -> dict[str, float]:
     """Each part of the heuristic, before weighting (see the module docstring)."""
+    found = find_subjects(rule.body)
     return {
-        "specificity": _specificity(rule.body),
+        "specificity": _specificity(rule.body, found),
         "grounding": _grounding(rule, page_text),
         "strength": _strength(rule),
         "length": _length(rule.body),
         "category": CATEGORY_VALUE.get(rule.category, 0.75),
-        "example": _example(rule),
+        "example": _example(rule, found),
     }
 
 
