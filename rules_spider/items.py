@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-BlockKind = Literal["paragraph", "list", "code", "admonition", "table"]
+BlockKind = Literal["paragraph", "list", "code", "admonition", "table", "term"]
 RuleCategory = Literal[
     "best_practice",
     "anti_pattern",
@@ -26,8 +26,14 @@ class Block:
     ``text`` is the block's plain text (for lists: items joined by newlines;
     for code: the code verbatim). ``admonition`` is the normalised kind of an
     admonition block (``warning``, ``note``, ``deprecated``, ``tip``, ``danger``,
-    ``important``, ``caution``, ``seealso``, ``info``); ``language`` is a code
-    block's language when the page states it.
+    ``important``, ``caution``, ``seealso``, ``info``, ``versionadded``,
+    ``versionchanged``); ``language`` is a code block's language when the page
+    states it. ``marked`` is ``text`` with inline code spans between
+    ``extraction.inline.CODE_OPEN``/``CODE_CLOSE`` (empty when it has none).
+    ``term`` is what a definition list entry documents (the qualified name of
+    an API object, a command-line option, a setting) for the ``term`` block
+    itself and every block of its description. ``columns`` are a table's
+    header cells.
     """
 
     kind: BlockKind
@@ -35,6 +41,9 @@ class Block:
     language: str | None = None
     admonition: str | None = None
     items: list[str] = field(default_factory=list)
+    marked: str = ""
+    term: str | None = None
+    columns: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -42,13 +51,17 @@ class Section:
     """A heading and the blocks under it up to the next heading.
 
     ``path`` is the heading hierarchy from the page's top heading down to this
-    one, e.g. ``["Tutorial", "Dependencies", "Sub-dependencies"]``.
+    one, e.g. ``["Tutorial", "Dependencies", "Sub-dependencies"]``. ``term``
+    is the API or setting the heading names when the heading is one (all
+    inline code such as ``SECRET_KEY``, or a signature such as
+    ``fs.readFile(path[, options], callback)``).
     """
 
     heading: str
     level: int
     path: list[str]
     blocks: list[Block] = field(default_factory=list)
+    term: str | None = None
 
 
 @dataclass(slots=True)

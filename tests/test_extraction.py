@@ -162,7 +162,7 @@ def test_deprecations(pages):
     sphinx = [b for b in blocks(pages["sphinx/api/client.html"], "admonition")]
     assert sphinx[0].admonition == "deprecated"
     assert sphinx[0].text.startswith("Deprecated since version 2.1: The verify parameter is deprecated")
-    assert sphinx[1].admonition == "info" and sphinx[1].text.startswith("Changed in version 2.0:")
+    assert sphinx[1].admonition == "versionchanged" and sphinx[1].text.startswith("Changed in version 2.0:")
     mkdocs = blocks(pages["mkdocs/reference/api.html"], "admonition")
     assert [(b.admonition, b.text) for b in mkdocs] == [
         ("deprecated", "store.replace() is deprecated since 3.0 and will be removed in 4.0; use store.reset() instead.")
@@ -289,7 +289,7 @@ def test_read_the_docs_theme_and_github_alerts():
         ("admonition", "caution", "Back up first."),
         ("admonition", "important", "Use a venv."),
         ("paragraph", None, "Just a quote."),
-        ("admonition", "info", "Added in version 1.2."),
+        ("admonition", "versionadded", "Added in version 1.2."),
     ]
 
 

@@ -21,8 +21,8 @@ KIND_ALIASES: dict[str, str] = {
     "tldr": "note", "question": "note", "help": "note", "faq": "note", "example": "note", "quote": "note",
     "cite": "note", "secondary": "note", "primary": "note", "tip": "tip", "hint": "tip", "success": "tip",
     "check": "tip", "done": "tip", "info": "info", "todo": "info", "seealso": "seealso", "see-also": "seealso",
-    "deprecated": "deprecated", "versionremoved": "deprecated", "versionchanged": "info",
-    "versionadded": "info",
+    "deprecated": "deprecated", "versionremoved": "deprecated", "versionchanged": "versionchanged",
+    "versionadded": "versionadded",
 }
 
 # Classes that make an element an admonition on their own.

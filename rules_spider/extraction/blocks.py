@@ -17,59 +17,28 @@ from rules_spider.extraction.admonitions import (
 )
 from rules_spider.extraction.boilerplate import class_tokens, is_boilerplate
 from rules_spider.extraction.code import code_language, code_text
-from rules_spider.items import Block
+from rules_spider.extraction.inline import INLINE_TAGS, clean_inline, clean_marked, gather_child, inline_marked, plain, raw_text
+from rules_spider.items import Block, BlockKind
 
 HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-# Phrasing content: flows into the surrounding paragraph. Any other tag breaks it.
-INLINE_TAGS = frozenset(
-    {
-        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em",
-        "font", "i", "img", "ins", "kbd", "mark", "nobr", "q", "rp", "rt", "ruby", "s", "samp", "small",
-        "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr", "math",
-    }
-)
 _DOMAIN_LANGUAGES = {"py": "python", "js": "javascript", "c": "c", "cpp": "cpp", "rb": "ruby", "php": "php"}
-_WS = re.compile(r"\s+")
-# Zero-width characters themes put in headings and code-ish text; invisible to readers.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u2060\ufeff\u00ad"))
+# Sphinx gives a described object's <dt> its qualified name as id ("os.path.join", "Session.close").
+_QUALIFIED_ID = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+$")
 
 
 @dataclass(slots=True)
 class Heading:
     level: int
     text: str
+    marked: str = ""
 
 
 Event = Heading | Block
 
 
-def clean_inline(text: str) -> str:
-    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
-
-
-def inline_text(el: etree._Element) -> str:
-    """The element's visible text with whitespace collapsed and chrome skipped."""
-    parts: list[str] = []
-    _gather_inline(el, parts)
-    return clean_inline("".join(parts))
-
-
-def _gather_inline(el: etree._Element, parts: list[str]) -> None:
-    if el.text:
-        parts.append(el.text)
-    for child in el:
-        tag = child.tag
-        if tag == "br":
-            parts.append(" ")
-        elif not is_boilerplate(child):
-            if tag in INLINE_TAGS:
-                _gather_inline(child, parts)
-            else:  # a block inside phrasing content still separates words
-                parts.append(" ")
-                _gather_inline(child, parts)
-                parts.append(" ")
-        if child.tail:
-            parts.append(child.tail)
+def _block(kind: BlockKind, marked: str, **fields: object) -> Block:
+    text = plain(marked)
+    return Block(kind=kind, text=text, marked=marked if marked != text else "", **fields)  # type: ignore[arg-type]
 
 
 class BlockWalker:
@@ -93,30 +62,27 @@ class BlockWalker:
                   skip: etree._Element | None = None) -> None:
         run: list[str] = []
         if el.text:
-            run.append(el.text)
+            run.append(raw_text(el.text))
         for child in el:
             tag = child.tag
             if child is skip:
                 pass
             elif tag in INLINE_TAGS:
-                if tag == "br":
-                    run.append(" ")
-                elif not is_boilerplate(child):
-                    _gather_inline(child, run)
+                gather_child(child, run)
             elif isinstance(tag, str) and not is_boilerplate(child):
                 self._flush(run, out)
                 self._element(child, out, nested=nested)
             if child.tail:
-                run.append(child.tail)
+                run.append(raw_text(child.tail))
         self._flush(run, out)
 
     @staticmethod
     def _flush(run: list[str], out: list[Event]) -> None:
         if run:
-            text = clean_inline("".join(run))
+            marked = clean_marked("".join(run))
             run.clear()
-            if text:
-                out.append(Block(kind="paragraph", text=text))
+            if marked:
+                out.append(_block("paragraph", marked))
 
     def _nested(self, el: etree._Element, skip: etree._Element | None = None) -> list[Block]:
         """Blocks inside a list item, admonition or definition: headings become paragraphs."""
@@ -129,13 +95,13 @@ class BlockWalker:
         tag = el.tag
         level = HEADING_LEVELS.get(tag)
         if level is not None:
-            text = inline_text(el)
-            if text:
-                out.append(Block(kind="paragraph", text=text) if nested else Heading(level, text))
+            marked = inline_marked(el)
+            if marked:
+                out.append(_block("paragraph", marked) if nested else Heading(level, plain(marked), marked))
         elif tag == "p":
-            text = inline_text(el)
-            if text:
-                out.append(Block(kind="paragraph", text=text))
+            marked = inline_marked(el)
+            if marked:
+                out.append(_block("paragraph", marked))
         elif tag == "pre":
             self._code(el, out)
         elif tag in ("ul", "ol", "menu"):
@@ -162,11 +128,11 @@ class BlockWalker:
     def _list(self, el: etree._Element, out: list[Event]) -> None:
         if self.prune_link_lists and _is_link_list(el):
             return
-        items: list[str] = []
+        items: list[str] = []  # marked text of each item
 
         def flush() -> None:
             if items:
-                out.append(Block(kind="list", text="\n".join(items), items=list(items)))
+                out.append(_list_block(items))
                 items.clear()
 
         for child in el:
@@ -177,7 +143,7 @@ class BlockWalker:
                 self._list(child, nested)
                 for block in nested:
                     if isinstance(block, Block) and block.kind == "list":
-                        items.extend(block.items)
+                        items.extend(_marked_items(block))
                     elif isinstance(block, Block):
                         flush()
                         out.append(block)
@@ -186,12 +152,12 @@ class BlockWalker:
             for block in self._nested(child):
                 if block.kind == "paragraph":
                     if open_item:
-                        items[-1] = f"{items[-1]} {block.text}"
+                        items[-1] = f"{items[-1]} {block.marked or block.text}"
                     else:
-                        items.append(block.text)
+                        items.append(block.marked or block.text)
                         open_item = True
                 elif block.kind == "list":
-                    items.extend(block.items)
+                    items.extend(_marked_items(block))
                     open_item = False
                 else:  # code, tables and admonitions keep their own kind, in order
                     flush()
@@ -205,41 +171,53 @@ class BlockWalker:
             if token in _DOMAIN_LANGUAGES:
                 language = _DOMAIN_LANGUAGES[token]
                 break
+        term: str | None = None
         for child in el:
             tag = child.tag
             if not isinstance(tag, str) or is_boilerplate(child):
                 continue
             if tag == "dt":
-                text = inline_text(child)
-                if not text:
+                marked = inline_marked(child)
+                if not marked:
                     continue
+                term = _term_name(child, plain(marked))
                 if "sig" in class_tokens(child):  # an API signature (Sphinx domains)
-                    out.append(Block(kind="code", text=text, language=language))
+                    out.append(Block(kind="code", text=plain(marked), language=language, term=term))
                 else:
-                    out.append(Block(kind="paragraph", text=text))
+                    out.append(_block("term", marked, term=term))
             else:
-                out.extend(self._nested(child))
+                for block in self._nested(child):
+                    if block.term is None:  # an inner <dl> already named its own terms
+                        block.term = term
+                    out.append(block)
 
     def _table(self, el: etree._Element, out: list[Event], *, nested: bool) -> None:
         if _is_layout_table(el):
             self._children(el, out, nested=nested)
             return
         rows: list[str] = []
+        columns: list[str] = []
         for tr in el.iter("tr"):
-            cells = [inline_text(cell) for cell in tr if cell.tag in ("td", "th") and not is_boilerplate(cell)]
-            cells = [c for c in cells if c]
-            if cells:
-                rows.append(" | ".join(cells))
+            cells = [cell for cell in tr if cell.tag in ("td", "th") and not is_boilerplate(cell)]
+            marked = [m for m in (inline_marked(cell) for cell in cells) if m]
+            if not marked:
+                continue
+            if not rows and not columns and all(cell.tag == "th" for cell in cells):
+                columns = [plain(m) for m in marked]
+            rows.append(" | ".join(marked))
         if rows:
-            out.append(Block(kind="table", text="\n".join(rows), items=rows))
+            block = _list_block(rows, kind="table")
+            block.columns = columns
+            out.append(block)
 
     def _blockquote(self, el: etree._Element, out: list[Event], *, nested: bool) -> None:
         blocks = self._nested(el)
         if blocks and blocks[0].kind == "paragraph":
-            match = GITHUB_ALERT.match(blocks[0].text)
+            first = blocks[0].marked or blocks[0].text
+            match = GITHUB_ALERT.match(first)
             if match:
-                rest = blocks[0].text[match.end():]
-                prose = ([rest] if rest else []) + [b.text for b in blocks[1:] if b.kind != "code"]
+                rest = first[match.end():]
+                prose = ([rest] if rest else []) + [b.marked or b.text for b in blocks[1:] if b.kind != "code"]
                 self._emit_admonition(KIND_ALIASES[match.group(1).lower()], prose, blocks[1:], out)
                 return
         if nested:
@@ -249,21 +227,43 @@ class BlockWalker:
 
     def _admonition(self, el: etree._Element, out: list[Event]) -> None:
         title_el = admonition_title(el)
-        title = inline_text(title_el) if title_el is not None else ""
-        kind = resolve_kind(el, title)
+        title = inline_marked(title_el) if title_el is not None else ""
+        kind = resolve_kind(el, plain(title))
         blocks = self._nested(el, skip=title_el)
-        prose = [b.text for b in blocks if b.kind != "code"]
-        if title and not is_generic_title(title):
+        prose = [b.marked or b.text for b in blocks if b.kind != "code"]
+        if title and not is_generic_title(plain(title)):
             prose.insert(0, title)
         self._emit_admonition(kind, prose, blocks, out)
 
     @staticmethod
     def _emit_admonition(kind: str, prose: list[str], blocks: list[Block], out: list[Event]) -> None:
         # Code inside an admonition stays a code block (after it), so examples keep their language.
-        text = "\n".join(p for p in prose if p)
-        if text:
-            out.append(Block(kind="admonition", text=text, admonition=kind))
+        marked = "\n".join(p for p in prose if p)
+        if marked:
+            out.append(_block("admonition", marked, admonition=kind))
         out.extend(b for b in blocks if b.kind == "code")
+
+
+def _marked_items(block: Block) -> list[str]:
+    return (block.marked or block.text).split("\n")
+
+
+def _list_block(marked_items: list[str], kind: BlockKind = "list") -> Block:
+    block = _block(kind, "\n".join(marked_items))
+    block.items = [plain(item) for item in marked_items]
+    return block
+
+
+def _term_name(dt: etree._Element, text: str) -> str:
+    """What a definition documents: the qualified name of a Sphinx object, else the <dt> text."""
+    ident = dt.get("id") or ""
+    if _QUALIFIED_ID.match(ident):
+        short = ident.rsplit(".", 1)[-1]
+        at = text.find(short)
+        if at >= 0:
+            rest = text[at + len(short):]
+            return ident + ("()" if rest.startswith("(") else "")
+    return text
 
 
 def _is_link_list(el: etree._Element) -> bool:

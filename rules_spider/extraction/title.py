@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from rules_spider.extraction.blocks import clean_inline, inline_text
+from rules_spider.extraction.inline import clean_inline, inline_text
 
 # " — Pyrite 2.1 documentation", " - Flowkit", " | Docusaurus", " · GitBook", " » Site"
 _SEPARATOR = re.compile(r"\s+(?:[—–|·•»]|-{1,2}|::)\s+")
