@@ -10,7 +10,7 @@ from rules_spider.analysis.sentences import Span, sentence_spans
 from rules_spider.items import Block, DocPage
 
 # Admonition titles extraction may leave at the start of the block text.
-_ADMONITION_TITLE = re.compile(
+ADMONITION_TITLE = re.compile(
     r"^\s*(?:note|tip|hint|warning|danger|caution|important|attention|deprecated|info|see\s+also|seealso|error)\s*[:!.]?\s*$",
     re.I,
 )
@@ -56,7 +56,7 @@ def iter_prose(page: DocPage) -> Iterator[ProseSentence]:
             for unit in block_units(block):
                 previous: Span | None = None
                 for span in sentence_spans(unit):
-                    if block.kind == "admonition" and _ADMONITION_TITLE.match(span.text):
+                    if block.kind == "admonition" and ADMONITION_TITLE.match(span.text):
                         continue
                     yield ProseSentence(
                         span=span,

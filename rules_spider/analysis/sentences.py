@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rules_spider.extraction.inline import CODE_CLOSE, CODE_OPEN
+
 # Lower-cased tokens (without their final dot) after which a dot never ends a sentence.
 ABBREVIATIONS: frozenset[str] = frozenset(
     {
@@ -23,7 +25,8 @@ ABBREVIATIONS: frozenset[str] = frozenset(
     }
 )
 
-_CODE_SPAN = re.compile(r"```.*?```|`[^`\n]+`", re.S)
+# Markdown code spans and extraction's marked inline code (CODE_OPEN ... CODE_CLOSE).
+_CODE_SPAN = re.compile(r"```.*?```|`[^`\n]+`|" + CODE_OPEN + "[^" + CODE_CLOSE + "]*" + CODE_CLOSE, re.S)
 _URL = re.compile(r"\b(?:https?|ftp)://[^\s<>\"'`]+|\bwww\.[^\s<>\"'`]+")
 _END = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*")
 # Only terminal punctuation followed by a space, a tab, a line break or the end can end a
@@ -32,7 +35,7 @@ _END_BEFORE_BREAK = re.compile(_END.pattern + r"(?=[ \t\n]|\Z)")
 _TOKEN_BEFORE = re.compile(r"([\w.\-]+)$")
 _TOKEN_CHAR = re.compile(r"[\w.\-]")
 _TOKEN_REACH = 64  # longer than any abbreviation
-_SENTENCE_START = re.compile(r"[A-Z0-9\"'`(\[\u201c\u2018*_#@$<]")
+_SENTENCE_START = re.compile(r"[A-Z0-9\"'`(\[\u201c\u2018*_#@$<" + CODE_OPEN + "]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +48,7 @@ class Span:
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
-    spans = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text else []
+    spans = [m.span() for m in _CODE_SPAN.finditer(text)] if "`" in text or CODE_OPEN in text else []
     if "://" not in text and "www." not in text:
         return spans
     for match in _URL.finditer(text):
