@@ -41,7 +41,8 @@ def test_whitespace_inside_code_spans_collapses_like_plain_text():
 def test_definition_descriptions_carry_the_qualified_term():
     page = extract_page(SPHINX_API, "http://x/os.html")
     by_text = {b.text: b for s in page.sections for b in s.blocks}
-    assert by_text["os.fork()"].kind == "code" and by_text["os.fork()"].term == "os.fork()"
+    assert by_text["os.fork()"].kind == "term" and by_text["os.fork()"].term == "os.fork()"
+    assert by_text["os.fork()"].language == "python"
     assert by_text["Fork a child process. Return 0 in the child."].term == "os.fork()"
     assert by_text["Do not call fork() from a thread."].admonition == "warning"
     assert by_text["Do not call fork() from a thread."].term == "os.fork()"

@@ -181,10 +181,9 @@ class BlockWalker:
                 if not marked:
                     continue
                 term = _term_name(child, plain(marked))
-                if "sig" in class_tokens(child):  # an API signature (Sphinx domains)
-                    out.append(Block(kind="code", text=plain(marked), language=language, term=term))
-                else:
-                    out.append(_block("term", marked, term=term))
+                # An API signature (Sphinx domains) keeps its language; it is what is documented, not an example.
+                signature = "sig" in class_tokens(child)
+                out.append(_block("term", marked, term=term, language=language if signature else None))
             else:
                 for block in self._nested(child):
                     if block.term is None:  # an inner <dl> already named its own terms
