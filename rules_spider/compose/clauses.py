@@ -1,0 +1,99 @@
+"""Sentence surgery for rule text: version notes, naming the subject, complete-clause titles, reasons."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rules_spider.compose.subject import ANAPHORA
+
+_VERSION_NOTE = re.compile(
+    r"^(?P<label>new in|added in|changed in|deprecated since|deprecated in|removed in|version added|"
+    r"version changed|deprecated)(?:\s+version)?\s+(?P<version>v?\d[\w.\-]*)\s*[:.,]?\s*",
+    re.I,
+)
+_MODAL_OPENING = re.compile(r"^(?:must|should|shall|cannot|can|may|might|will|won['\u2019]t|is|are|was|were|has|have|"
+                            r"does|do|needs|need|requires|returns|raises)\b", re.I)
+# Where a long sentence may be shortened to its first complete clause.
+_CLAUSE_BOUNDARY = re.compile(r";\s|:\s(?=[a-z`])|,\s(?:because|since|so that|as this|which|otherwise)\b"
+                              r"|\s(?:because|so that)\s|\s[\u2014\u2013-]\s")
+_REASON = re.compile(
+    r"^(?:this is because|because|otherwise|the reason|doing so|that way|this (?:ensures|prevents|avoids|means|"
+    r"guarantees|makes sure|way)|this (?:can|could|may|might|will|would) (?:cause|lead|result|break|corrupt|"
+    r"fail|make)|if you don['\u2019]t|failing to|without (?:this|it))\b",
+    re.I,
+)
+_REPLACEMENT = re.compile(r"\b(?:instead|use\s|replaced\s+by|in\s+favou?r\s+of|superseded\s+by|prefer\s|"
+                          r"switch\s+to|migrate\s+to|alias\s+(?:for|of))", re.I)
+_DEPRECATION = re.compile(r"\bdeprecat|\bremoved\b|\bwill be removed\b|\bno longer supported\b", re.I)
+TITLE_MAX_CHARS = 160
+_MIN_CLAUSE_CHARS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class VersionNote:
+    label: str
+    version: str
+
+
+def split_version_note(text: str) -> tuple[VersionNote | None, str]:
+    """``Changed in version 3.8: Calling ...`` -> (note, ``Calling ...``)."""
+    match = _VERSION_NOTE.match(text)
+    if not match:
+        return None, text
+    return VersionNote(match.group("label").lower(), match.group("version").rstrip(".")), text[match.end():]
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text and text[0].islower() and not text.startswith("`") else text
+
+
+def sentence_end(text: str) -> str:
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?", ".)", '."', ".\u201d")) else text.rstrip(":;,") + "."
+
+
+def name_subject(text: str, subject: str | None, is_code: bool) -> str:
+    """``text`` (backticked) with an opening "it"/"this function" or a bare modal opening given its subject."""
+    if not subject:
+        return text
+    shown = f"`{subject}`" if is_code else subject
+    match = ANAPHORA.match(text)
+    if match and not text[match.end():match.end() + 1].isalnum():
+        rest = text[match.end():]
+        if match.group(0).lower() in ("this", "that", "these", "those", "such") and rest.startswith((" is ", " are ")) is False:
+            if not re.match(r"^\s+(?:is|are|was|were|has|have|can|cannot|must|should|may|will|does|do|only)\b", rest):
+                return text  # "This way ...", "This section ...": not a pronoun for the subject
+        return shown + rest
+    if _MODAL_OPENING.match(text):
+        return f"{shown} {text[:1].lower()}{text[1:]}"
+    return text
+
+
+def mentions(text: str, subject: str) -> bool:
+    bare = subject.split("(", 1)[0].strip("` ")
+    last = bare.rsplit(".", 1)[-1]
+    return bool(bare) and (bare in text or (len(last) > 2 and last in text))
+
+
+def title_clause(text: str) -> str:
+    """A complete clause for a title: the sentence, or its first clause when the sentence is long."""
+    if len(text) <= TITLE_MAX_CHARS:
+        return sentence_end(text)
+    for match in _CLAUSE_BOUNDARY.finditer(text):
+        if _MIN_CLAUSE_CHARS <= match.start() <= TITLE_MAX_CHARS and text.count("`", 0, match.start()) % 2 == 0 \
+                and text.count("(", 0, match.start()) == text.count(")", 0, match.start()):
+            return sentence_end(text[: match.start()])
+    return sentence_end(text)
+
+
+def is_reason(sentence: str | None) -> bool:
+    return bool(sentence) and bool(_REASON.match(sentence.strip()))  # type: ignore[union-attr]
+
+
+def is_deprecation(text: str) -> bool:
+    return bool(_DEPRECATION.search(text))
+
+
+def names_replacement(text: str) -> bool:
+    return bool(_REPLACEMENT.search(text))

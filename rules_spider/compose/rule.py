@@ -1,0 +1,106 @@
+"""Compose a rule from a selected unit: subject named, complete-clause title, body with its reason,
+verbatim evidence, an example from the same section, a category."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rules_spider.analysis.categories import categorize
+from rules_spider.analysis.code import block_language
+from rules_spider.analysis.cues import classify
+from rules_spider.analysis.examples import nearest_example
+from rules_spider.compose.clauses import (
+    capitalised,
+    is_deprecation,
+    is_reason,
+    mentions,
+    name_subject,
+    names_replacement,
+    sentence_end,
+    split_version_note,
+    title_clause,
+)
+from rules_spider.compose.subject import choose_subject
+from rules_spider.extraction.inline import backticked, code_spans
+from rules_spider.ids import rule_id
+from rules_spider.items import Rule, Section
+from rules_spider.units import Unit
+
+
+@dataclass(frozen=True, slots=True)
+class PageInfo:
+    """What a rule needs to know about its page and source."""
+
+    url: str
+    source_name: str
+    technology: str
+    framework: str | None = None
+    source_priority: int = 3
+
+
+def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Section, page_text: str,
+                 generator: str = "extractive") -> Rule:
+    """The rule for ``unit`` (already selected by the rule model)."""
+    subject, subject_is_code = choose_subject(unit)
+    marked = backticked(unit.marked)
+    suffix = ""
+    if unit.kind == "history" and " | " in marked:
+        version, _, marked = marked.partition(" | ")
+        suffix = f" ({version.strip()})"
+    note, marked = split_version_note(marked)
+    if note is not None:
+        suffix = f" ({note.label} {note.version})"
+    if not marked.strip() and note is not None and subject:
+        marked = f"{subject} is deprecated" if "deprecat" in note.label else f"{subject} changed"
+        marked = f"`{marked.split(' ', 1)[0]}` {marked.split(' ', 1)[1]}" if subject_is_code else marked
+    statement = capitalised(name_subject(marked.strip(), subject, subject_is_code))
+    if subject and not mentions(statement, subject):
+        statement = f"{f'`{subject}`' if subject_is_code else subject}: {statement[:1].lower() + statement[1:] if statement[:2].istitle() and not statement[:2].isupper() else statement}"
+    title = title_clause(statement.rstrip(".") + suffix if suffix else statement)
+    evidence = unit.text
+    body = sentence_end(statement) + (suffix.strip() + "." if suffix and not title.endswith(suffix + ".") else "")
+    body = sentence_end(statement.rstrip(".") + suffix) if suffix else sentence_end(statement)
+    extra = _companion(unit)
+    if extra is not None:
+        joined = f"{unit.text} {extra}"
+        if joined in page_text:
+            evidence = joined
+        body = f"{body} {extra}"
+    example = nearest_example(section, unit.block_index, [s for s in [subject, *code_spans(unit.marked)] if s],
+                              introduces_code=unit.text.rstrip().endswith(":"))
+    cue = classify(unit.text, has_subject=subject_is_code)
+    category = categorize(
+        evidence,
+        polarity=cue.polarity if cue is not None else "do",
+        deprecation=is_deprecation(evidence) or unit.admonition == "deprecated",
+        admonition=unit.admonition,
+        section=unit.heading_path,
+    )
+    return Rule(
+        id=rule_id(page.url, evidence),
+        title=title,
+        body=body,
+        technology=page.technology,
+        framework=page.framework,
+        source_name=page.source_name,
+        url=page.url,
+        evidence=evidence,
+        category=category,
+        example=example.text if example is not None else None,
+        example_language=block_language(example) if example is not None else None,
+        section=list(unit.heading_path),
+        urls=[page.url],
+        source_priority=page.source_priority,
+        generator=generator,
+        quality_score=round(float(probability), 4),
+        subject=subject,
+    )
+
+
+def _companion(unit: Unit) -> str | None:
+    """The sentence that gives the unit's reason, or names what replaces a deprecated API."""
+    if is_reason(unit.next):
+        return unit.next
+    if is_deprecation(unit.text) and not names_replacement(unit.text) and unit.next and names_replacement(unit.next):
+        return unit.next
+    return None
