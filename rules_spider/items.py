@@ -123,3 +123,4 @@ class Rule:
     quality_score: float | None = None
     quality_model: str | None = None
     cluster: int | None = None
+    subject: str | None = None

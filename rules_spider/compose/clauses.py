@@ -12,8 +12,12 @@ _VERSION_NOTE = re.compile(
     r"version changed|deprecated)(?:\s+version)?\s+(?P<version>v?\d[\w.\-]*)\s*[:.,]?\s*",
     re.I,
 )
-_MODAL_OPENING = re.compile(r"^(?:must|should|shall|cannot|can|may|might|will|won['\u2019]t|is|are|was|were|has|have|"
-                            r"does|do|needs|need|requires|returns|raises)\b", re.I)
+# A sentence of a description that opens with its verb ("Must not be called twice.").
+_MODAL_OPENING = re.compile(r"^(?:must|should|shall|cannot|may|might|will|won['\u2019]t|is|are|was|were|has|have|"
+                            r"needs|requires|returns|raises)\b", re.I)
+# Openings a title can do without: the guidance starts after them.
+_PREAMBLE = re.compile(r"^(?:(?:also|please|but|however|so|and)\s*,?\s+)?(?:note|notice|remember|keep in mind|be aware|"
+                       r"beware|bear in mind)(?:\s+that)?\s*[:,]?\s+(?=\S)", re.I)
 # Where a long sentence may be shortened to its first complete clause.
 _CLAUSE_BOUNDARY = re.compile(r";\s|:\s(?=[a-z`])|,\s(?:because|since|so that|as this|which|otherwise)\b"
                               r"|\s(?:because|so that)\s|\s[\u2014\u2013-]\s")
@@ -54,26 +58,36 @@ def sentence_end(text: str) -> str:
 
 
 def name_subject(text: str, subject: str | None, is_code: bool) -> str:
-    """``text`` (backticked) with an opening "it"/"this function" or a bare modal opening given its subject."""
-    if not subject:
+    """``text`` with an opening "it"/"this function" or a bare verb opening given its code subject."""
+    if not subject or not is_code:
         return text
-    shown = f"`{subject}`" if is_code else subject
+    shown = f"`{subject}`"
     match = ANAPHORA.match(text)
-    if match and not text[match.end():match.end() + 1].isalnum():
-        rest = text[match.end():]
-        if match.group(0).lower() in ("this", "that", "these", "those", "such") and rest.startswith((" is ", " are ")) is False:
-            if not re.match(r"^\s+(?:is|are|was|were|has|have|can|cannot|must|should|may|will|does|do|only)\b", rest):
-                return text  # "This way ...", "This section ...": not a pronoun for the subject
-        return shown + rest
+    if match:
+        return shown + text[match.end():]
     if _MODAL_OPENING.match(text):
         return f"{shown} {text[:1].lower()}{text[1:]}"
     return text
 
 
-def mentions(text: str, subject: str) -> bool:
+_WORD = re.compile(r"[A-Za-z][\w-]{3,}")
+_STOP = frozenset("with from that this what when where which using into your about other".split())
+
+
+def mentions(text: str, subject: str, is_code: bool = True) -> bool:
+    """Whether ``text`` already names ``subject`` (a code name, or a topic by one of its words)."""
+    if not is_code:
+        lowered = text.lower()
+        return any(w.lower() in lowered for w in _WORD.findall(subject) if w.lower() not in _STOP)
     bare = subject.split("(", 1)[0].strip("` ")
     last = bare.rsplit(".", 1)[-1]
     return bool(bare) and (bare in text or (len(last) > 2 and last in text))
+
+
+def without_preamble(text: str) -> str:
+    """``Note that generator names are case sensitive.`` -> ``Generator names are case sensitive.``"""
+    match = _PREAMBLE.match(text)
+    return capitalised(text[match.end():]) if match else text
 
 
 def title_clause(text: str) -> str:

@@ -19,6 +19,7 @@ from rules_spider.compose.clauses import (
     sentence_end,
     split_version_note,
     title_clause,
+    without_preamble,
 )
 from rules_spider.compose.subject import choose_subject
 from rules_spider.extraction.inline import backticked, code_spans
@@ -53,13 +54,16 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     if not marked.strip() and note is not None and subject:
         marked = f"{subject} is deprecated" if "deprecat" in note.label else f"{subject} changed"
         marked = f"`{marked.split(' ', 1)[0]}` {marked.split(' ', 1)[1]}" if subject_is_code else marked
-    statement = capitalised(name_subject(marked.strip(), subject, subject_is_code))
-    if subject and not mentions(statement, subject):
-        statement = f"{f'`{subject}`' if subject_is_code else subject}: {statement[:1].lower() + statement[1:] if statement[:2].istitle() and not statement[:2].isupper() else statement}"
-    title = title_clause(statement.rstrip(".") + suffix if suffix else statement)
+    statement = capitalised(name_subject(without_preamble(marked.strip()), subject, subject_is_code))
+    context = ""
+    if subject and not mentions(statement, subject, subject_is_code):
+        if subject_is_code:
+            statement = f"`{subject}`: {statement}"
+        else:  # a topic from the heading: said in the body, a title stays the page's own sentence
+            context = f"{subject}: "
+    title = title_clause(f"{statement.rstrip('.')}{suffix}" if suffix else statement)
+    body = context + sentence_end(f"{statement.rstrip('.')}{suffix}" if suffix else statement)
     evidence = unit.text
-    body = sentence_end(statement) + (suffix.strip() + "." if suffix and not title.endswith(suffix + ".") else "")
-    body = sentence_end(statement.rstrip(".") + suffix) if suffix else sentence_end(statement)
     extra = _companion(unit)
     if extra is not None:
         joined = f"{unit.text} {extra}"

@@ -13,19 +13,27 @@ _TERM_KEYWORD = re.compile(
     r"|staticmethod|coroutine|awaitable|decorator|module|field|setting|option|object|type|func|var|const)\s+)+",
     re.I,
 )
-# "it", "this", "this function", "these options", "they" open a sentence that leans on its context.
-ANAPHORA = re.compile(
-    r"^(?:it|they|this|these|that|those|such)(?:\s+(?:function|method|class|option|options|parameter|parameters"
-    r"|argument|arguments|setting|settings|attribute|value|command|module|property|feature|flag|object|objects"
-    r"|call|calls|variable|field|directive|policy|hook|fixture|decorator|filter|tag|generator|signal|backend"
-    r"|middleware|behaviou?r|mode|API|interface|type|macro|property))?\b",
-    re.I,
-)
+# "it", "this", "this function", "these options" open a sentence that leans on its context, when a verb
+# follows: "It must not be called twice." "It's a good idea", "it is recommended" and "this is because" do
+# not lean on anything ("it" there stands for nothing).
+_NOUNS = (r"function|method|class|option|options|parameter|parameters|argument|arguments|setting|settings|attribute"
+          r"|value|command|module|property|feature|flag|object|objects|call|calls|variable|field|directive|policy"
+          r"|hook|fixture|decorator|filter|tag|generator|signal|backend|middleware|mode|API|interface|type|macro")
+_VERBS = (r"must|should|shall|can|cannot|can['\u2019]t|may|might|will|won['\u2019]t|does|doesn['\u2019]t|do|don['\u2019]t"
+          r"|has|have|needs|returns|raises|requires|accepts|only|never|always|also|was|were|are|aren['\u2019]t"
+          r"|isn['\u2019]t(?!\s+(?:advisable|recommended|possible|necessary|needed|a\s+good|wise|allowed))"
+          r"|is\s+(?:not(?!\s+(?:advisable|recommended|possible|necessary|needed|required|a\s+good|always|wise|allowed"
+          r"|safe\s+to|clear|easy))|no\s+longer|deprecated|removed|ignored|called|used|evaluated|invoked|executed"
+          r"|thread-?safe|safe(?!\s+to)|unsafe|only|never|always|required|reentrant|run|meant|intended|provided"
+          r"|guaranteed)")
+ANAPHORA = re.compile(rf"^(?:it|this|these|those|(?:this|these|the)\s+(?:{_NOUNS}))(?=\s+(?:{_VERBS})\b)", re.I)
 _GENERIC_HEADINGS = frozenset(
     "note notes warning warnings overview introduction example examples usage description details see also api "
     "reference parameters options arguments caveats limitations synopsis name discussion summary background "
-    "general basics miscellaneous other remarks tips".split()
+    "general basics miscellaneous other remarks tips deprecated deprecation changes changed".split()
 )
+# A <dt> or heading that is prose (an FAQ question, a sentence) is context, not a name.
+_PROSE_TERM = re.compile(r"\?\s*$|^(?:\S+\s+){6,}")
 MAX_SUBJECT_CHARS = 60
 
 
@@ -54,6 +62,8 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     spans = [s.strip() for s in code_spans(unit.marked)]
     named = [s for s in spans if 1 < len(s) <= MAX_SUBJECT_CHARS and not _LITERAL.match(s)]
     term = short_term(unit.term) if unit.term else None
+    if term and (_PROSE_TERM.search(term) or term.lower().rstrip(":") in _GENERIC_HEADINGS):
+        term = None
     if term:
         if not named or ANAPHORA.match(unit.text) or _bare(named[0]) == _bare(term):
             return term, True
@@ -61,7 +71,17 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     if named:
         return named[0], True
     for heading in reversed(unit.heading_path):
-        if heading.strip().lower().rstrip(":") in _GENERIC_HEADINGS or len(heading) > MAX_SUBJECT_CHARS:
-            continue
-        return heading.strip(), False
+        if _is_subject_heading(heading):
+            return heading.strip(), False
     return None, False
+
+
+_NOT_SUBJECT_HEADING = re.compile(r"^(?:step\s+\d|version\s|v?\d+(?:\.\d+)+|release|what|how|why|when|where|who|"
+                                  r"which|can|should|is|are|do|does)\b|\?\s*$|\d{4}-\d\d-\d\d", re.I)
+
+
+def _is_subject_heading(heading: str) -> bool:
+    """A heading that can stand as a rule's subject: short, a name or topic, not a question, step or release."""
+    text = heading.strip()
+    return (bool(text) and len(text) <= 40 and text.lower().rstrip(":") not in _GENERIC_HEADINGS
+            and not _NOT_SUBJECT_HEADING.search(text))
