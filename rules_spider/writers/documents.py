@@ -32,12 +32,15 @@ class RuleBlocks:
         return block
 
 
+SUMMARY_SUFFIX = ", highest priority first."
+
+
 def summary_line(sources: Sequence[str], count: int) -> str:
     """Where the rules come from and how many there are (facts, no advice)."""
     noun = "rule" if count == 1 else "rules"
     names = join_names(sources)
     origin = f" from the {names} documentation" if names else ""
-    return f"{count} {noun}{origin}, highest priority first."
+    return f"{count} {noun}{origin}{SUMMARY_SUFFIX}"
 
 
 def grouped(group: RuleGroup, rules: Sequence[Rule]) -> list[tuple[RuleCluster, list[Rule]]]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from rules_spider.items import Rule
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered
 from rules_spider.writers.budget import LeftOut, fit_prefix, priority_key
-from rules_spider.writers.documents import grouped, summary_line
+from rules_spider.writers.documents import SUMMARY_SUFFIX, grouped, summary_line
 from rules_spider.writers.groups import RuleGroup
 from rules_spider.writers.markdown import link_url, one_line, rule_urls
 
@@ -57,7 +57,7 @@ class LlmsTxtWriter:
         sources = sorted({r.source_name for r in rules})
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
-            summary = summary_line(sources, len(kept)).removesuffix(", highest priority first.")
+            summary = summary_line(sources, len(kept)).removesuffix(SUMMARY_SUFFIX)
             summary += "; each entry links the page it quotes"
             summary += f" ({left_out} lower-priority rules left out)." if left_out else "."
             return f"# {one_line(title)}\n\n> {summary}\n\n{_sections(groups, kept)}\n"
