@@ -6,7 +6,8 @@ link per item, so code examples are not included). The reference parser
 (the ``llms-txt`` package) reads a title as everything up to the first ``]``
 and an URL up to the first ``)``: square brackets in a title become round
 ones (a backslash escape would break that parser and show in CommonMark code
-spans), and URLs are percent-encoded. The whole file keeps to
+spans), and URLs are percent-encoded. That parser also reads the ``>``
+summary only when a paragraph follows it, so one does. The whole file keeps to
 ``RULES_BUDGET_LLMS_TXT``, leaving out the lowest-priority rules.
 """
 
@@ -57,10 +58,11 @@ class LlmsTxtWriter:
         sources = sorted({r.source_name for r in rules})
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
-            summary = summary_line(sources, len(kept)).removesuffix(SUMMARY_SUFFIX)
-            summary += "; each entry links the page it quotes"
-            summary += f" ({left_out} lower-priority rules left out)." if left_out else "."
-            return f"# {one_line(title)}\n\n> {summary}\n\n{_sections(groups, kept)}\n"
+            summary = summary_line(sources, len(kept)).removesuffix(SUMMARY_SUFFIX) + "."
+            info = "Each entry links the documentation page it comes from; its note gives the guidance, then a verbatim quote."
+            if left_out:
+                info += f" {left_out} lower-priority rules are left out to keep this file within {budget.describe()}."
+            return f"# {one_line(title)}\n\n> {summary}\n\n{info}\n\n{_sections(groups, kept)}\n"
 
         text, kept, dropped = fit_prefix(rules, render, budget)
         reason = f"lower priority than the rules that fill the llms.txt budget of {budget.describe()}"
