@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 
 from rules_spider.lint.checks import CODEX_MAX_BYTES
 from rules_spider.lint.findings import Finding
+from rules_spider.lint.frontmatter import read_frontmatter
 from rules_spider.lint.markdown import units
 from rules_spider.writers.readers import READERS
 
@@ -17,7 +18,8 @@ def duplicate_findings(texts: Mapping[str, str]) -> list[Finding]:
     where: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for path in sorted(texts):
         seen: set[str] = set()
-        for line, unit in units(texts[path]):
+        front = read_frontmatter(texts[path])
+        for line, unit in units(front.body, front.body_line):
             if unit not in seen:
                 seen.add(unit)
                 where[unit].append((path, line))
