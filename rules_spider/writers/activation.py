@@ -46,11 +46,7 @@ class Activation:
 
 
 def _ordered(items: Iterable[str]) -> tuple[str, ...]:
-    seen: list[str] = []
-    for item in items:
-        if item and item not in seen:
-            seen.append(item)
-    return tuple(seen)
+    return tuple(dict.fromkeys(item for item in items if item))
 
 
 def named_globs(text: str) -> tuple[str, ...]:

@@ -34,17 +34,11 @@ class RuleGroup:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        names: list[str] = []
-        for cluster in self.clusters:
-            names.extend(s for s in cluster.sources if s not in names)
-        return tuple(names)
+        return tuple(dict.fromkeys(s for cluster in self.clusters for s in cluster.sources))
 
     @property
     def keywords(self) -> tuple[str, ...]:
-        words: list[str] = []
-        for cluster in self.clusters:
-            words.extend(k for k in cluster.keywords if k not in words)
-        return tuple(words)
+        return tuple(dict.fromkeys(k for cluster in self.clusters for k in cluster.keywords))
 
     def without(self, rule_ids: frozenset[str]) -> RuleGroup | None:
         """The group less ``rule_ids`` (None when nothing is left)."""
