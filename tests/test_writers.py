@@ -272,3 +272,26 @@ def test_fence_is_longer_than_backticks_inside():
     block = fence("print('```')\n````", "python")
     assert block.startswith("`````python\n") and block.endswith("\n`````")
     assert fence("x", "c++; rm -rf /").startswith("```c++rm-rf\n")
+
+
+@pytest.mark.parametrize("name", ["cursor", "windsurf", "claude", "copilot", "cline", "kiro", "continue", "amazonq",
+                                  "augment"])
+def test_rule_directory_targets_split_within_their_budget_and_lose_no_rule(name):
+    rules = padded(fixed_rules(), "The page explains the reason at length", 40)
+    groups = source_groups(cluster_rules(rules).clusters)
+    writer = REGISTRY.get(name)
+    budget = CONTEXT.budget_for(name)
+    shown: list[str] = []
+    for group in groups:
+        parts = writer.render_group(group, CONTEXT)
+        assert all(budget.fits(p.text) for p in parts)
+        shown += [i for p in parts for i in p.rule_ids]
+    assert sorted(shown) == sorted(r.id for r in rules)
+    paths = [f.path for f in writer.project_files(groups, CONTEXT)]
+    assert any("-part2" in p for p in paths) == (budget.unit == "chars")  # Cursor's 500 lines hold these
+
+
+def test_registry_matches_the_api_formats():
+    from rules_spider.api import RuleFormat
+
+    assert [f.value for f in RuleFormat] == REGISTRY.names
