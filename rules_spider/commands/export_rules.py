@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from scrapy.exceptions import UsageError
 
 from rules_spider.outputs.command_args import ArgsCommand, catalog_name, split_list
+
+if TYPE_CHECKING:
+    from rules_spider.outputs.export import ExportResult
 
 
 class ExportArgs(BaseModel):
@@ -98,7 +101,8 @@ class Command(ArgsCommand):
         print_report(result, params.target.resolve(), rules_path.parent)
 
 
-def print_report(result, target: Path, report_dir: Path) -> None:
+def print_report(result: ExportResult, target: Path, report_dir: Path) -> None:
+    """What the export did: sources (and why, when detected), files, notes, every rule left out."""
     print(f"Exported {result.rules} rules of {len(result.sources)} sources into {target}")
     if result.detection is not None:
         print(f"Detected from {', '.join(result.detection.files)}:")

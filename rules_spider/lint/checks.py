@@ -41,7 +41,8 @@ class FileChecker:
 
     def run(self) -> list[Finding]:
         if self.front.error:
-            self.add(*self.front.error[:1], "error", self.front.error[1])
+            line, message = self.front.error
+            self.add(line, "error", message)
         elif self.kind in SCHEMAS:
             self._schema()
         elif self.front.data and self.kind in PLAIN:
