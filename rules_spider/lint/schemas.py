@@ -7,7 +7,7 @@ string ``"true"`` is not ``alwaysApply: true``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, StrictBool, StrictStr, model_validator
 
@@ -16,6 +16,15 @@ Globs = StrictStr | list[StrictStr]
 
 class _Frontmatter(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
+    # (key, value, the key that value needs, why the assistant needs it)
+    requires: ClassVar[tuple[tuple[str, str, str, str], ...]] = ()
+
+    @model_validator(mode="after")
+    def _needs(self) -> _Frontmatter:
+        for key, value, needed, why in self.requires:
+            if getattr(self, key) == value and not getattr(self, needed):
+                raise ValueError(f"{key}: {value} needs {needed} ({why})")
+        return self
 
 
 class CursorFrontmatter(_Frontmatter):
@@ -28,14 +37,10 @@ class WindsurfFrontmatter(_Frontmatter):
     trigger: Literal["always_on", "manual", "model_decision", "glob"]
     globs: Globs | None = None
     description: StrictStr | None = None
-
-    @model_validator(mode="after")
-    def _needs(self) -> WindsurfFrontmatter:
-        if self.trigger == "glob" and not self.globs:
-            raise ValueError("trigger: glob needs globs (Windsurf never loads the file otherwise)")
-        if self.trigger == "model_decision" and not self.description:
-            raise ValueError("trigger: model_decision needs a description (the model decides by it)")
-        return self
+    requires = (
+        ("trigger", "glob", "globs", "Windsurf never loads the file otherwise"),
+        ("trigger", "model_decision", "description", "the model decides by it"),
+    )
 
 
 class ClaudeRuleFrontmatter(_Frontmatter):
@@ -60,14 +65,10 @@ class KiroFrontmatter(_Frontmatter):
     fileMatchPattern: Globs | None = None
     name: StrictStr | None = None
     description: StrictStr | None = None
-
-    @model_validator(mode="after")
-    def _needs(self) -> KiroFrontmatter:
-        if self.inclusion == "fileMatch" and not self.fileMatchPattern:
-            raise ValueError("inclusion: fileMatch needs fileMatchPattern")
-        if self.inclusion == "auto" and not self.description:
-            raise ValueError("inclusion: auto needs a description (Kiro matches requests against it)")
-        return self
+    requires = (
+        ("inclusion", "fileMatch", "fileMatchPattern", "Kiro includes the file for those paths"),
+        ("inclusion", "auto", "description", "Kiro matches requests against it"),
+    )
 
 
 class ContinueFrontmatter(_Frontmatter):
@@ -81,12 +82,7 @@ class ContinueFrontmatter(_Frontmatter):
 class AugmentFrontmatter(_Frontmatter):
     type: Literal["always_apply", "agent_requested", "manual"] = "always_apply"
     description: StrictStr | None = None
-
-    @model_validator(mode="after")
-    def _needs(self) -> AugmentFrontmatter:
-        if self.type == "agent_requested" and not self.description:
-            raise ValueError("type: agent_requested needs a description (the agent attaches the rule by it)")
-        return self
+    requires = (("type", "agent_requested", "description", "the agent attaches the rule by it"),)
 
 
 SCHEMAS: dict[str, type[_Frontmatter]] = {
