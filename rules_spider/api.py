@@ -34,6 +34,14 @@ class RuleFormat(StrEnum):
     CLAUDE = "claude"
     COPILOT = "copilot"
     CLINE = "cline"
+    KIRO = "kiro"
+    CONTINUE = "continue"
+    GEMINI = "gemini"
+    ZED = "zed"
+    JUNIE = "junie"
+    AMAZONQ = "amazonq"
+    AUGMENT = "augment"
+    AIDER = "aider"
     LLMS_TXT = "llms_txt"
 
 

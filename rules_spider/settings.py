@@ -118,6 +118,7 @@ RULES_MODEL_UPDATE_INTERVAL_HOURS = 24
 RULES_OUTPUT_DIR = "output"
 RULES_STATE_DIR = ""  # default: <RULES_OUTPUT_DIR>/state
 RULES_FORMATS = ["cursor", "windsurf"]
+# One writer per target, each in its own module; `-a formats=all` means every one of them.
 RULES_WRITERS = {
     "cursor": "rules_spider.writers.cursor.CursorWriter",
     "windsurf": "rules_spider.writers.windsurf.WindsurfWriter",
@@ -125,8 +126,33 @@ RULES_WRITERS = {
     "claude": "rules_spider.writers.claude.ClaudeWriter",
     "copilot": "rules_spider.writers.copilot.CopilotWriter",
     "cline": "rules_spider.writers.cline.ClineWriter",
+    "kiro": "rules_spider.writers.kiro.KiroWriter",
+    "continue": "rules_spider.writers.continue_rules.ContinueWriter",
+    "gemini": "rules_spider.writers.gemini.GeminiWriter",
+    "zed": "rules_spider.writers.zed.ZedWriter",
+    "junie": "rules_spider.writers.junie.JunieWriter",
+    "amazonq": "rules_spider.writers.amazonq.AmazonQWriter",
+    "augment": "rules_spider.writers.augment.AugmentWriter",
+    "aider": "rules_spider.writers.aider.AiderWriter",
     "llms_txt": "rules_spider.writers.llms_txt.LlmsTxtWriter",
 }
+# Size budget of each target's files: "<n> chars" (UTF-16 code units), "<n> bytes", "<n> KiB"
+# or "<n> lines". A rule is never cut: over budget, files are split by cluster where the
+# target reads a directory, else rules are packed by priority and the rest left out.
+RULES_BUDGET_DEFAULT = "12000 chars"
+RULES_BUDGET_CURSOR = "500 lines"  # Cursor: keep each rule under 500 lines
+RULES_BUDGET_WINDSURF = "12000 chars"  # Windsurf: workspace rule file limit
+RULES_BUDGET_AGENTS = "12 KiB"  # share of Codex's 32 KiB for ALL AGENTS.md files together
+RULES_BUDGET_CLAUDE_MD = "200 lines"  # Claude Code: keep CLAUDE.md under 200 lines
+RULES_BUDGET_LLMS_TXT = "64 KiB"
+# Rule ids packed first whatever their score (then model probability, then category).
+RULES_PINNED_RULES: list[str] = []
+# Output tree: one file per "cluster" (default) or per "source" of a technology.
+RULES_TREE_GROUP_BY = "cluster"
+# export-rules: one file per "source" (default) or per "cluster" of a technology.
+RULES_EXPORT_GROUP_BY = "source"
+# export-rules -a detect=1: dependency name -> source name, for packages not named like the source.
+RULES_DETECT_ALIASES: dict[str, str] = {}
 RULES_MAX_CLUSTERS = 8
 RULES_CLUSTER_RANDOM_STATE = 42
 RULES_BUILD_ON_CLOSE = True

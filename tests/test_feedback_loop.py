@@ -55,5 +55,5 @@ async def test_feedback_demotes_and_boosts_rules_in_the_next_crawl(docs_server, 
     if strongest["quality_score"] < 1.0:
         assert second[strongest["id"]]["quality_score"] > strongest["quality_score"]
     assert set(second) == set(first) - {weakest["id"]}
-    cursor_text = "".join(p.read_text() for p in (tmp_path / "out" / "loop").rglob("*_cursor_rules.md"))
+    cursor_text = "".join(p.read_text() for p in (tmp_path / "out" / "loop").rglob("*_cursor_rules*.mdc"))
     assert weakest["evidence"].split()[0] and weakest["body"] not in cursor_text

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -19,6 +20,7 @@ from rules_spider.writers.markdown import utf16_length
 from tests.test_outputs_fixtures import make_rule, sample_rules, write_rules_jsonl
 
 ALL_FORMATS = list(RULES_WRITERS)
+REGISTRY = WriterRegistry(RULES_WRITERS)
 CATALOG = CatalogInfo(
     "frameworks",
     ("python", "javascript", "go", "rust"),
@@ -57,7 +59,7 @@ def test_tree_layout_and_metadata(tmp_path):
         tech, n = summary.technology, summary.cluster_id
         for fmt in ALL_FORMATS:
             directory = out / tech / f"{tech}_{fmt}_cluster_{n}"
-            main = directory / f"{tech}_{fmt}_rules.md"
+            main = directory / f"{tech}_{fmt}_rules{REGISTRY.get(fmt).tree_suffix}"
             assert main.is_file()
             meta = json.loads((directory / "metadata.json").read_text())
             assert {"cluster_id", "technology", "coherence_score", "rules_count", "keywords", "sources", "name"} <= set(meta)
@@ -66,10 +68,33 @@ def test_tree_layout_and_metadata(tmp_path):
             assert meta["coherence_score"] == pytest.approx(summary.coherence_score)
             for rel in summary.files[fmt]:
                 assert (out / rel).is_file()
-            if fmt in {"cursor", "windsurf", "copilot", "cline"} and tech != "unknown":
+            if fmt in {"cursor", "windsurf", "copilot", "cline", "kiro", "continue", "augment"} and tech != "unknown":
                 assert split_frontmatter(main.read_text())[0] is not None
             if fmt == "windsurf":
-                assert all(utf16_length((out / rel).read_text()) <= 6000 for rel in summary.files[fmt])
+                assert all(utf16_length((out / rel).read_text()) <= 12000 for rel in summary.files[fmt])
+
+
+def test_tree_files_carry_the_extension_each_assistant_needs(tmp_path):
+    out = tmp_path / "frameworks"
+    build(out, formats=["cursor", "copilot", "llms_txt", "windsurf"])
+    names = {p.name for p in out.rglob("*_rules*") if p.is_file()}
+    assert "python_cursor_rules.mdc" in names and "python_copilot_rules.instructions.md" in names
+    assert "python_llms_txt_rules.txt" in names and "python_windsurf_rules.md" in names
+    assert not any(n.endswith(".md") for n in names if "_cursor_" in n)
+
+
+def test_tree_grouped_by_source(tmp_path):
+    out = tmp_path / "frameworks"
+    rules = [r for r in sample_rules(40) if r.technology == "python"]
+    rules += [dataclasses.replace(r, id=r.id[::-1], source_name="Starlette") for r in rules[:6]]
+    results = build(out, rules=rules, formats=["cursor"], group_by="source")
+    folders = {p.parent.name for p in (out / "python").rglob("*.mdc")}
+    assert any(f.startswith("python_cursor_source_starlette_") for f in folders)
+    assert any(f.startswith("python_cursor_source_fastapi_") for f in folders)
+    for summary in results.clusters:
+        for rel in summary.files["cursor"]:
+            text = (out / rel).read_text()
+            assert ("Starlette" in text) != ("FastAPI (Python)" in text)
 
 
 def test_batch_results_contents(tmp_path):
@@ -223,7 +248,7 @@ def test_writer_error_mid_build_leaves_previous_tree_intact(tmp_path, monkeypatc
     def explode(self, cluster, context):
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(WindsurfWriter, "render_cluster", explode)
+    monkeypatch.setattr(WindsurfWriter, "render_group", explode)
     path = out / "rules.jsonl"
     with pytest.raises(RuntimeError):
         build_outputs(path, out, CATALOG, ["cursor", "windsurf"], None, None, WriterRegistry(RULES_WRITERS))
@@ -258,7 +283,7 @@ def test_killed_mid_commit_is_rolled_back_on_next_run(tmp_path, monkeypatch):
 def test_yaml_of_every_format_in_the_tree_parses(tmp_path):
     out = tmp_path / "frameworks"
     build(out)
-    for path in out.rglob("*_rules*.md"):
+    for path in (p for p in out.rglob("*_rules*") if p.suffix in {".md", ".mdc", ".txt"}):
         text = path.read_text()
         if text.startswith("---\n"):
             meta, _ = split_frontmatter(text)
@@ -270,7 +295,7 @@ def test_sizes_for_a_200_rule_sample(tmp_path, capsys):
     out = tmp_path / "frameworks"
     build(out)
     sizes: dict[str, list[int]] = {}
-    for path in out.rglob("*_rules*.md"):
+    for path in (p for p in out.rglob("*_rules*") if p.suffix in {".md", ".mdc", ".txt"}):
         fmt = next(f for f in ALL_FORMATS if f"_{f}_cluster_" in path.parent.name)
         sizes.setdefault(fmt, []).append(len(path.read_bytes()))
     with capsys.disabled():
@@ -278,7 +303,7 @@ def test_sizes_for_a_200_rule_sample(tmp_path, capsys):
         for fmt in ALL_FORMATS:
             print(f"[sizes] {fmt:9} {len(sizes[fmt]):3} {sum(sizes[fmt]):8} {max(sizes[fmt]):7}")
         print(f"[sizes] report.html {len((out / 'report.html').read_bytes())} bytes")
-    assert max(sizes["agents"]) <= 32 * 1024
+    assert max(sizes["agents"]) <= 12 * 1024
 
 
 def test_empty_rules_file_builds_an_empty_tree(tmp_path):

@@ -109,3 +109,26 @@ def test_report_renders_in_headless_chromium(report_path, tmp_path):
     assert result["console"] == []
     assert result["failed_requests"] == []
     assert shot.stat().st_size > 10_000
+
+
+def test_report_lists_rules_left_out_by_budgets(tmp_path):
+    import dataclasses
+
+    from rules_spider.clustering import cluster_rules
+    from rules_spider.outputs.build import build_outputs
+    from rules_spider.outputs.results import CatalogInfo, SourceInfo
+    from rules_spider.settings import RULES_WRITERS
+    from rules_spider.writers.base import WriterRegistry
+    from tests.rule_sets import fixed_rules
+    from tests.test_outputs_fixtures import write_rules_jsonl
+
+    rules = fixed_rules()
+    rules[0] = dataclasses.replace(rules[0], body="word " * 3000)
+    out = tmp_path / "tools"
+    rules_file = write_rules_jsonl(out / "rules.jsonl", rules)
+    catalog = CatalogInfo("tools", ("python",), (SourceInfo("Quillpy", "python", "https://docs.quillpy.example/"),))
+    build_outputs(rules_file, out, catalog, ["windsurf", "cursor"], None, None, WriterRegistry(RULES_WRITERS))
+    html = (out / "report.html").read_text()
+    section = html[html.index("Left out by size budgets"):]
+    assert rules[0].title in section and "windsurf" in section
+    assert cluster_rules(rules).rules  # the other rules are still in the tree

@@ -1,25 +1,30 @@
-"""``scrapy export-rules``: write a catalog's rules into a project.
+"""``scrapy export-rules``: write a catalog's rules into a project, one file per source.
 
     scrapy export-rules -a catalog=frameworks -a target=/path/to/project \\
-        -a formats=cursor,windsurf,agents [-a force=true]
+        -a formats=all [-a sources=FastAPI,React | -a detect=1] [-a group=cluster] [-a force=true]
 
-Reads ``RULES_OUTPUT_DIR/<catalog>/rules.jsonl`` and writes
-``.cursor/rules/*.mdc``, ``.windsurf/rules/*.md``, ``AGENTS.md``, ``CLAUDE.md``,
-``.github/instructions/*.instructions.md``, ``.clinerules/*.md`` and
-``llms.txt`` under the target (see ``rules_spider.outputs.export``).
-``formats`` defaults to RULES_FORMATS. ``-a catalog=`` also takes a catalog
-YAML path; its catalog name picks the output directory.
+Reads ``RULES_OUTPUT_DIR/<catalog>/rules.jsonl`` and writes each target's
+files under the target project (see ``rules_spider.outputs.export`` and the
+README's table of targets). ``formats`` defaults to RULES_FORMATS (``all``
+is every writer); ``sources`` picks sources by name; ``detect=1`` reads the
+project's dependency files and picks the sources it uses, listing what it
+chose. ``group`` defaults to RULES_EXPORT_GROUP_BY. ``-a catalog=`` also
+takes a catalog YAML path; its catalog name picks the output directory.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from scrapy.exceptions import UsageError
 
 from rules_spider.outputs.command_args import ArgsCommand, catalog_name, split_list
+
+if TYPE_CHECKING:
+    from rules_spider.outputs.export import ExportResult
 
 
 class ExportArgs(BaseModel):
@@ -28,9 +33,12 @@ class ExportArgs(BaseModel):
     catalog: str
     target: Path
     formats: list[str] | None = None
+    sources: list[str] | None = None
+    detect: bool = False
+    group: Literal["source", "cluster"] | None = None
     force: bool = False
 
-    _split = field_validator("formats", mode="before")(split_list)
+    _split = field_validator("formats", "sources", mode="before")(split_list)
 
     @field_validator("catalog")
     @classmethod
@@ -42,15 +50,20 @@ class ExportArgs(BaseModel):
 
 class Command(ArgsCommand):
     def syntax(self) -> str:
-        return "-a catalog=NAME -a target=DIR [-a formats=cursor,windsurf,...] [-a force=true]"
+        return (
+            "-a catalog=NAME -a target=DIR [-a formats=all|cursor,windsurf,...] "
+            "[-a sources=A,B | -a detect=1] [-a group=source|cluster] [-a force=true]"
+        )
 
     def short_desc(self) -> str:
         return "Write a catalog's rules into a project, where each coding assistant reads them"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from rules_spider.outputs.export import export_rules, output_dir_for
+        from rules_spider.outputs.build import render_context_from_settings
+        from rules_spider.outputs.export import ExportError, export_rules, output_dir_for
         from rules_spider.outputs.paths import UnsafePathError
-        from rules_spider.writers.base import WriterRegistry, parse_formats
+        from rules_spider.writers.base import WriterRegistry
+        from rules_spider.writers.budget import BudgetError
 
         assert self.settings is not None
         params: ExportArgs = self.parse_args(ExportArgs, opts.spargs)
@@ -66,25 +79,47 @@ class Command(ArgsCommand):
         formats = params.formats if params.formats is not None else self.settings.getlist("RULES_FORMATS")
         registry = WriterRegistry.from_settings(self.settings)
         try:
-            registry.select(formats)
-        except KeyError as exc:
+            selected = [w.name for w in registry.select(formats)]
+            context = render_context_from_settings(self.settings, name)
+            result = export_rules(
+                rules_path,
+                params.target,
+                name,
+                selected,
+                registry,
+                force=params.force,
+                max_clusters=self.settings.getint("RULES_MAX_CLUSTERS", 8),
+                random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
+                sources=params.sources,
+                detect=params.detect,
+                group_by=params.group or self.settings.get("RULES_EXPORT_GROUP_BY") or "source",
+                aliases=self.settings.getdict("RULES_DETECT_ALIASES"),
+                context=context,
+            )
+        except (KeyError, ExportError, BudgetError) as exc:
             raise UsageError(str(exc.args[0]), print_help=False) from None
-        result = export_rules(
-            rules_path,
-            params.target,
-            name,
-            parse_formats(formats),
-            registry,
-            force=params.force,
-            max_clusters=self.settings.getint("RULES_MAX_CLUSTERS", 8),
-            random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
-        )
-        print(f"Exported {result.rules} rules in {result.clusters} clusters into {params.target.resolve()}")
-        for path in result.written:
-            print(f"  wrote     {path}")
-        for path in result.unchanged:
-            print(f"  unchanged {path}")
-        for path in result.removed:
-            print(f"  removed   {path}")
-        for path, reason in result.skipped:
-            print(f"  skipped   {path}: {reason}")
+        print_report(result, params.target.resolve(), rules_path.parent)
+
+
+def print_report(result: ExportResult, target: Path, report_dir: Path) -> None:
+    """What the export did: sources (and why, when detected), files, notes, every rule left out."""
+    print(f"Exported {result.rules} rules of {len(result.sources)} sources into {target}")
+    if result.detection is not None:
+        print(f"Detected from {', '.join(result.detection.files)}:")
+        for source in result.detection.sources:
+            print(f"  {source:<20} {'; '.join(result.detection.evidence[source][:3])}")
+    for path in result.written:
+        print(f"  wrote     {path}")
+    for path in result.unchanged:
+        print(f"  unchanged {path}")
+    for path in result.removed:
+        print(f"  removed   {path}")
+    for path, reason in result.skipped:
+        print(f"  skipped   {path}: {reason}")
+    for note in result.notes:
+        print(f"Note: {note}")
+    left = [(b, item) for b in result.budgets for item in b.left_out]
+    if left:
+        print(f"Left out by budgets ({len(left)}; details in {report_dir}/<target>_budget.json):")
+        for budget, item in left:
+            print(f"  {budget.target:<9} {item['source']}: {item['title']} ({item['reason']})")

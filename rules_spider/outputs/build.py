@@ -5,9 +5,15 @@ Layout (``O/C`` is ``out_dir``)::
     O/C/batch_results.json
     O/C/rules.jsonl                       (rewritten with each rule's ``cluster``)
     O/C/report.html
-    O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules.md
-    O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules_part<i>.md   (i >= 2: windsurf splits)
+    O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules<ext>
+    O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules_part<i><ext>   (i >= 2: over budget)
     O/C/<tech>/<tech>_<format>_cluster_<n>/metadata.json
+
+``<ext>`` is the extension the assistant needs where the file goes
+(``.mdc`` for Cursor, ``.instructions.md`` for Copilot, ``.txt`` for
+llms.txt, ``.md`` otherwise). With ``RULES_TREE_GROUP_BY = "source"`` each
+cluster directory is ``<tech>_<format>_source_<source>_<n>`` instead, one per
+source of the cluster.
 
 ``<tech>`` is the technology's slug (``outputs.paths.unique_slugs``) and
 ``<n>`` the cluster's index within its technology (largest cluster is 0).
@@ -44,6 +50,8 @@ from rules_spider.outputs.results import (
 )
 from rules_spider.outputs.rules_io import read_rules, write_annotated_rules
 from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
+from rules_spider.writers.budget import budgets_from
+from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
 
 logger = logging.getLogger(__name__)
 
@@ -78,12 +86,14 @@ def load_previous_results(out_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def part_file_name(tech_slug: str, fmt: str, part: int) -> str:
-    suffix = "" if part == 1 else f"_part{part}"
-    return f"{tech_slug}_{fmt}_rules{suffix}.md"
+def part_file_name(tech_slug: str, fmt: str, part: int, suffix: str = ".md") -> str:
+    """``<tech>_<fmt>_rules[_part<i>]<suffix>``, the suffix the assistant needs (``.mdc``, ...)."""
+    stem = "" if part == 1 else f"_part{part}"
+    return f"{tech_slug}_{fmt}_rules{stem}{suffix}"
 
 
-def _cluster_metadata(cluster: RuleCluster, fmt: str, files: list[str], parts: list[Rendered]) -> dict[str, Any]:
+def _cluster_metadata(group: RuleGroup, fmt: str, files: list[str], parts: list[Rendered]) -> dict[str, Any]:
+    cluster = group.clusters[0]
     return {
         "cluster_id": cluster.index,
         "technology": cluster.technology,
@@ -92,13 +102,21 @@ def _cluster_metadata(cluster: RuleCluster, fmt: str, files: list[str], parts: l
         "coherence_score": cluster.coherence,
         "mean_similarity": cluster.mean_similarity,
         "mean_quality": cluster.mean_quality,
-        "rules_count": cluster.size,
+        "rules_count": len(group.rules),
         "keywords": list(cluster.keywords),
-        "sources": list(cluster.sources),
-        "rule_ids": [r.id for r in cluster.rules],
+        "sources": list(group.sources),
+        "rule_ids": [r.id for r in group.rules],
         "files": files,
-        "left_out_rule_ids": [i for p in parts for i in p.left_out],
+        "left_out_rule_ids": [o.rule.id for p in parts for o in p.left_out],
     }
+
+
+def _tree_groups(cluster: RuleCluster, group_by: str) -> list[tuple[str, RuleGroup]]:
+    """(directory suffix, group) pairs: the whole cluster, or one per source of it."""
+    if group_by == "source":
+        return [(f"source_{g.key}_{cluster.index}", g) for g in source_groups([cluster])]
+    (group,) = cluster_groups([cluster])
+    return [(f"cluster_{cluster.index}", group)]
 
 
 def _write_clusters(
@@ -106,6 +124,7 @@ def _write_clusters(
     clustering: Clustering,
     writers: Sequence[Writer],
     context: RenderContext,
+    group_by: str = "cluster",
 ) -> tuple[list[ClusterSummary], set[str]]:
     tech_slugs = unique_slugs(c.technology for c in clustering.clusters)
     summaries = []
@@ -115,18 +134,20 @@ def _write_clusters(
         left_out: dict[str, list[str]] = {}
         for writer in writers:
             fmt = writer.name
-            directory = f"{tech}_{fmt}_cluster_{cluster.index}"
-            parts = writer.render_cluster(cluster, context)
-            names = [part_file_name(tech, fmt, i) for i in range(1, len(parts) + 1)]
-            for name, part in zip(names, parts, strict=True):
-                _write_synced(safe_join(root, tech, directory, name), part.text)
-            metadata = _cluster_metadata(cluster, fmt, names, parts)
-            _write_synced(
-                safe_join(root, tech, directory, "metadata.json"),
-                json.dumps(metadata, indent=2, ensure_ascii=False) + "\n",
-            )
-            files[fmt] = [f"{tech}/{directory}/{n}" for n in names]
-            left_out[fmt] = metadata["left_out_rule_ids"]
+            files[fmt], left_out[fmt] = [], []
+            for label, group in _tree_groups(cluster, group_by):
+                directory = f"{tech}_{fmt}_{label}"
+                parts = writer.render_group(group, context)
+                names = [part_file_name(tech, fmt, i, writer.tree_suffix) for i in range(1, len(parts) + 1)]
+                for name, part in zip(names, parts, strict=True):
+                    _write_synced(safe_join(root, tech, directory, name), part.text)
+                metadata = _cluster_metadata(group, fmt, names, parts)
+                _write_synced(
+                    safe_join(root, tech, directory, "metadata.json"),
+                    json.dumps(metadata, indent=2, ensure_ascii=False) + "\n",
+                )
+                files[fmt].extend(f"{tech}/{directory}/{n}" for n in names)
+                left_out[fmt].extend(metadata["left_out_rule_ids"])
         summaries.append(
             ClusterSummary(
                 technology=cluster.technology,
@@ -165,6 +186,8 @@ def build_outputs(
     random_state: int = 42,
     report: bool = True,
     clock: Callable[[], datetime] = _now,
+    context: RenderContext | None = None,
+    group_by: str = "cluster",
 ) -> BatchResults:
     """Cluster the rules of ``rules_jsonl`` and (re)write the whole tree under ``out_dir``.
 
@@ -187,9 +210,9 @@ def build_outputs(
         len(clustering.clusters),
         clustering_seconds,
     )
-    context = RenderContext(catalog=catalog.name)
+    context = context or RenderContext(catalog=catalog.name)
     with staged_tree(out_path) as staged:
-        summaries, tech_dirs = _write_clusters(staged.root, clustering, selected, context)
+        summaries, tech_dirs = _write_clusters(staged.root, clustering, selected, context, group_by)
         staged.owned |= tech_dirs
         cluster_of = {(r.technology, r.id): r.cluster for r in clustering.rules if r.cluster is not None}
         write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
@@ -263,4 +286,17 @@ def build_outputs_from_settings(
         max_clusters=settings.getint("RULES_MAX_CLUSTERS", 8),
         random_state=settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
         report=settings.getbool("RULES_REPORT", True),
+        context=render_context_from_settings(settings, catalog.name),
+        group_by=settings.get("RULES_TREE_GROUP_BY") or "cluster",
+    )
+
+
+def render_context_from_settings(settings: Any, catalog: str, **kwargs: Any) -> RenderContext:
+    """The writers' context with the RULES_BUDGET_* budgets and RULES_PINNED_RULES of ``settings``."""
+    names = {k: settings.get(k) for k in settings.attributes if str(k).startswith("RULES_BUDGET_")}
+    return RenderContext(
+        catalog=catalog,
+        budgets=budgets_from(names),
+        pinned=frozenset(settings.getlist("RULES_PINNED_RULES")),
+        **kwargs,
     )

@@ -237,6 +237,24 @@ def _top_rules(clustering: Clustering) -> str:
     return "".join(sections) or '<p class="muted">No rules.</p>'
 
 
+def _left_out(results: BatchResults, clustering: Clustering) -> str:
+    """Every rule a format's size budget kept out of its files in this tree."""
+    titles = {(r.technology, r.id): r for r in clustering.rules}
+    items = []
+    for summary in results.clusters:
+        for fmt, ids in sorted(summary.left_out.items()):
+            for rule_id in ids:
+                rule = titles.get((summary.technology, rule_id))
+                name = _link(rule.url, rule.title) if rule else esc(rule_id)
+                items.append(
+                    f"<li>{esc(fmt)}: {name} <span class=\"muted\">({esc(summary.technology)} cluster "
+                    f"#{summary.cluster_id}; the {esc(fmt)} budget had no room for it)</span></li>"
+                )
+    if not items:
+        return '<p class="muted">Every rule fits every format\'s budget.</p>'
+    return f'<ul class="rules">{"".join(items)}</ul>'
+
+
 def render_report(results: BatchResults, clustering: Clustering) -> str:
     """The whole report page as a string."""
     failed = "".join(f"<li>{esc(f.name)}: {esc(f.reason)}</li>" for f in results.sources_failed)
@@ -259,5 +277,7 @@ def render_report(results: BatchResults, clustering: Clustering) -> str:
         _maps(clustering),
         "<h2>Top rules per technology</h2>",
         _top_rules(clustering),
+        "<h2>Left out by size budgets</h2>",
+        _left_out(results, clustering),
     ]
     return PAGE.substitute(title=esc(f"Rules report: {results.catalog}"), css=CSS, body="\n".join(body))

@@ -1,20 +1,18 @@
-"""AGENTS.md: plain markdown read whole by Codex and other agents, at most 32 KiB.
+"""AGENTS.md: plain markdown read whole by Codex and most other agents.
 
-32 KiB is Codex's default ``project_doc_max_bytes``; bytes are counted in
-UTF-8. Rules beyond it are left out lowest quality first, with a note.
+Codex reads at most 32 KiB (``project_doc_max_bytes``) of ALL the AGENTS.md
+files from the project root down to the working directory together
+(developers.openai.com/codex/guides/agents-md), so the block of a root
+AGENTS.md takes a share of it (``RULES_BUDGET_AGENTS``, 12 KiB by default)
+and leaves the rest to the user's own text and to nested AGENTS.md files.
 """
 
 from __future__ import annotations
 
-from rules_spider.writers.markdown import utf8_length
 from rules_spider.writers.memory_file import MemoryFileWriter
-
-AGENTS_MAX_BYTES = 32 * 1024
 
 
 class AgentsWriter(MemoryFileWriter):
     name = "agents"
+    assistant = "Codex (AGENTS.md)"
     project_path = "AGENTS.md"
-    limit = AGENTS_MAX_BYTES
-    limit_text = "32 KiB"
-    measure = staticmethod(utf8_length)

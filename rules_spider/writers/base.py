@@ -1,22 +1,25 @@
 """The Writer protocol, what writers return, and the registry built from RULES_WRITERS.
 
-A writer is a pure renderer: given clusters it returns text, never touching
-the filesystem. ``render_cluster`` gives the file(s) for one cluster in the
-output tree (``O/C/<tech>/<tech>_<format>_cluster_<n>/``); ``project_files``
+A writer is a pure renderer: given rule groups (``writers.groups``) it returns
+text, never touching the filesystem. ``render_group`` gives the file(s) for one
+group in the output tree (``O/C/<tech>/<tech>_<format>_cluster_<n>/``, named
+with the extension the assistant needs: ``tree_suffix``); ``project_files``
 gives the files at the paths the assistant reads in a project (used by
-``scrapy export-rules``), relative to the project root.
+``scrapy export-rules``), relative to the project root. Every file stays
+within the target's budget (``writers.budget``); what a budget left out is
+returned with the reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from scrapy.utils.misc import load_object
 
-from rules_spider.clustering import RuleCluster
-from rules_spider.outputs.paths import slugify, unique_slugs
+from rules_spider.writers.budget import Budget, LeftOut, default_budgets
+from rules_spider.writers.groups import RuleGroup
 
 ReadExisting = Callable[[str], "str | None"]
 
@@ -27,11 +30,11 @@ def _nothing_exists(path: str) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """One file's text, the rules it shows in full and the rules a size limit left out."""
+    """One file's text, the rules it shows and the rules its budget left out (with why)."""
 
     text: str
     rule_ids: tuple[str, ...]
-    left_out: tuple[str, ...] = ()
+    left_out: tuple[LeftOut, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,27 +59,22 @@ class RenderContext:
 
     catalog: str
     read_existing: ReadExisting = field(default=_nothing_exists)
+    budgets: Mapping[str, Budget] = field(default_factory=default_budgets)
+    pinned: frozenset[str] = frozenset()
+
+    def budget_for(self, target: str) -> Budget:
+        return self.budgets.get(target) or self.budgets["default"]
 
 
 @runtime_checkable
 class Writer(Protocol):
     name: str
+    assistant: str
+    tree_suffix: str
 
-    def render_cluster(self, cluster: RuleCluster, context: RenderContext) -> list[Rendered]: ...
+    def render_group(self, group: RuleGroup, context: RenderContext) -> list[Rendered]: ...
 
-    def project_files(
-        self, clusters: Sequence[RuleCluster], context: RenderContext
-    ) -> list[ProjectFile]: ...
-
-
-def cluster_file_stems(clusters: Iterable[RuleCluster]) -> dict[tuple[str, int], str]:
-    """``<technology>-<n>-<name>`` slug per cluster, unique across technologies."""
-    clusters = list(clusters)
-    technologies = unique_slugs(c.technology for c in clusters)
-    return {
-        (c.technology, c.index): f"{technologies[c.technology]}-{c.index}-{slugify(c.name, max_length=40)}"
-        for c in clusters
-    }
+    def project_files(self, groups: Sequence[RuleGroup], context: RenderContext) -> list[ProjectFile]: ...
 
 
 def parse_formats(value: str | Sequence[str]) -> list[str]:
@@ -118,8 +116,10 @@ class WriterRegistry:
         return self._writers[key]
 
     def select(self, formats: str | Sequence[str]) -> list[Writer]:
-        """Writers for ``formats``; raises KeyError naming any unknown format."""
+        """Writers for ``formats`` (``all`` is every registered one); KeyError names any unknown."""
         names = parse_formats(formats)
+        if "all" in names:
+            names = self.names
         unknown = [n for n in names if n not in self._paths]
         if unknown:
             raise KeyError(

@@ -1,25 +1,18 @@
-"""Markdown documents built from clusters, and fitting them into size limits.
+"""Markdown documents built from rule groups: a heading, where the rules come from, the rules.
 
-Size limits are met by leaving whole rules out (the lowest quality first, with
-a note saying how many) or by splitting between rules; a rule's text is never
-cut.
+A group with one cluster lists its rules under the heading; a group with
+several clusters gives each cluster a subheading. Nothing here adds text that
+is not derived from the rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from rules_spider.clustering import RuleCluster
 from rules_spider.items import Rule
-from rules_spider.writers.globs import globs_for
-from rules_spider.writers.markdown import (
-    Measure,
-    cluster_summary,
-    cluster_title,
-    rule_markdown,
-)
-
-Render = Callable[[Sequence[Rule], int], str]
+from rules_spider.writers.groups import RuleGroup
+from rules_spider.writers.markdown import join_names, rule_markdown
 
 
 class RuleBlocks:
@@ -39,60 +32,54 @@ class RuleBlocks:
         return block
 
 
-def cluster_document(
-    cluster: RuleCluster,
+SUMMARY_SUFFIX = ", highest priority first."
+
+
+def summary_line(sources: Sequence[str], count: int) -> str:
+    """Where the rules come from and how many there are (facts, no advice)."""
+    noun = "rule" if count == 1 else "rules"
+    names = join_names(sources)
+    origin = f" from the {names} documentation" if names else ""
+    return f"{count} {noun}{origin}{SUMMARY_SUFFIX}"
+
+
+def grouped(group: RuleGroup, rules: Sequence[Rule]) -> list[tuple[RuleCluster, list[Rule]]]:
+    """``rules`` back under the group's clusters, in cluster order and in the order given."""
+    position = {r.id: i for i, r in enumerate(rules)}
+    out = []
+    for cluster in group.clusters:
+        members = sorted((r for r in cluster.rules if r.id in position), key=lambda r: position[r.id])
+        if members:
+            out.append((cluster, members))
+    return out
+
+
+def group_document(
+    group: RuleGroup,
     rules: Sequence[Rule],
     *,
     level: int = 1,
     part: tuple[int, int] | None = None,
     notes: Sequence[str] = (),
     without_example: frozenset[str] = frozenset(),
-    show_globs: bool = False,
+    files_line: str | None = None,
     blocks: RuleBlocks | None = None,
 ) -> str:
-    """Heading, provenance line, optional notes, then each rule one level down."""
-    title = cluster_title(cluster)
+    """Heading, provenance line, optional notes, then the rules (by cluster when several)."""
+    title = group.title
     if part is not None and part[1] > 1:
         title += f" (part {part[0]} of {part[1]})"
-    parts = [f"{'#' * level} {title}", cluster_summary(cluster, shown=len(rules))]
-    globs = globs_for(cluster.technology)
-    if show_globs and globs:
-        parts.append("Files: " + ", ".join(f"`{g}`" for g in globs))
+    sources = [s for s in group.sources if any(r.source_name == s for r in rules)] or list(group.sources)
+    parts = [f"{'#' * level} {title}", summary_line(sources, len(rules))]
+    if files_line:
+        parts.append(files_line)
     parts.extend(notes)
     cache = blocks or RuleBlocks()
-    parts.extend(cache.get(rule, level + 1, rule.id not in without_example) for rule in rules)
+    sections = grouped(group, rules)
+    for cluster, members in sections:
+        rule_level = level + 1
+        if len(group.clusters) > 1:
+            parts.append(f"{'#' * (level + 1)} Topic: {cluster.name}")
+            rule_level = level + 2
+        parts.extend(cache.get(r, rule_level, r.id not in without_example) for r in members)
     return "\n\n".join(parts) + "\n"
-
-
-def fit_by_dropping(
-    rules: Sequence[Rule], render: Render, measure: Measure, limit: int
-) -> tuple[str, list[Rule], list[Rule]]:
-    """Keep the longest prefix of ``rules`` (best first) whose rendering fits ``limit``.
-
-    ``render(kept, left_out_count)`` must grow with ``len(kept)`` when
-    ``left_out_count > 0``. Returns (text, kept, left out). When even no rule
-    fits, the text for zero rules is returned and the caller sees it is over.
-    """
-    everything = render(rules, 0)
-    if measure(everything) <= limit:
-        return everything, list(rules), []
-    n = len(rules)
-    low, high = 0, n - 1  # invariant: the answer is in [low, high]
-    while low < high:
-        mid = (low + high + 1) // 2
-        if measure(render(rules[:mid], n - mid)) <= limit:
-            low = mid
-        else:
-            high = mid - 1
-    return render(rules[:low], n - low), list(rules[:low]), list(rules[low:])
-
-
-def group_kept(clusters: Sequence[RuleCluster], kept: Sequence[Rule]) -> list[tuple[RuleCluster, list[Rule]]]:
-    """Kept rules back under their clusters, in cluster order and quality order."""
-    wanted = {(r.technology, r.id) for r in kept}
-    grouped = []
-    for cluster in clusters:
-        rules = [r for r in cluster.rules if (r.technology, r.id) in wanted]
-        if rules:
-            grouped.append((cluster, rules))
-    return grouped

@@ -8,7 +8,7 @@ evidence quote. Nothing here adds text that is not derived from the rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from urllib.parse import quote
 
 from rules_spider.clustering import RuleCluster
@@ -42,16 +42,9 @@ TECHNOLOGY_LABELS = {
     "ml": "Machine learning",
 }
 
-Measure = Callable[[str], int]
-
-
 def utf16_length(text: str) -> int:
     """Length as editors written in JavaScript count it (UTF-16 code units)."""
     return len(text.encode("utf-16-le")) // 2
-
-
-def utf8_length(text: str) -> int:
-    return len(text.encode("utf-8"))
 
 
 def one_line(text: str) -> str:
@@ -117,30 +110,3 @@ def join_names(names: Sequence[str], limit: int = 3) -> str:
 
 def cluster_title(cluster: RuleCluster) -> str:
     return f"{technology_label(cluster.technology)}: {cluster.name}"
-
-
-def cluster_summary(cluster: RuleCluster, shown: int | None = None) -> str:
-    """Where the rules come from and how many there are (facts, no advice)."""
-    count = cluster.size if shown is None else shown
-    noun = "rule" if count == 1 else "rules"
-    sources = join_names(cluster.sources)
-    origin = f" from the {sources} documentation" if sources else ""
-    return f"{count} {noun}{origin}, highest quality first."
-
-
-def when_to_apply(cluster: RuleCluster) -> str:
-    """One sentence saying when an assistant should use the cluster's rules."""
-    label = technology_label(cluster.technology)
-    topics = join_names(list(cluster.keywords[:3]), limit=3).replace(" and ", " or ")
-    sources = join_names(cluster.sources, limit=2)
-    sentence = f"Use when working on {label} code that involves {topics}" if topics else (
-        f"Use when working on {label} code"
-    )
-    if sources:
-        sentence += f", as documented by {sources}"
-    return sentence + "."
-
-
-def left_out_note(count: int, reason: str) -> str:
-    noun = "rule was" if count == 1 else "rules were"
-    return f"_{count} lower-quality {noun} left out {reason}._"

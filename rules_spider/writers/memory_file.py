@@ -1,10 +1,11 @@
-"""One markdown file read whole at the start of every session (AGENTS.md, CLAUDE.md).
+"""One markdown file an assistant reads whole (AGENTS.md, GEMINI.md, .rules, ...).
 
 In a project the rules go in a block between ``<!-- rules-spider:begin
 catalog=C -->`` and ``<!-- rules-spider:end catalog=C -->`` markers: text the
 user wrote outside the block is kept, and a later export replaces only the
-block. The whole file must stay within the assistant's size limit, so the
-lowest-quality rules are left out first (a note says how many) until it fits.
+block. The block stays within the target's budget (rules are packed by
+priority, the rest left out with a note); the budget is a share of what the
+assistant reads, so the user's own text keeps its room.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import logging
 import re
 from collections.abc import Sequence
 
-from rules_spider.clustering import RuleCluster, quality_order
 from rules_spider.items import Rule
 from rules_spider.outputs.paths import slugify
+from rules_spider.writers.activation import infer_activation
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered
-from rules_spider.writers.documents import RuleBlocks, cluster_document, fit_by_dropping, group_kept
-from rules_spider.writers.markdown import Measure, left_out_note, one_line
+from rules_spider.writers.budget import Budget, LeftOut, fit_prefix, priority_key
+from rules_spider.writers.documents import RuleBlocks, group_document
+from rules_spider.writers.groups import RuleGroup
+from rules_spider.writers.markdown import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -42,59 +45,75 @@ def merge_block(existing: str | None, block: str, catalog: str) -> str:
     return existing.rstrip("\n") + "\n\n" + marked
 
 
+def left_out_note(count: int, path: str, budget: Budget) -> str:
+    noun = "rule was" if count == 1 else "rules were"
+    return f"_{count} lower-priority {noun} left out to keep this block within {budget.describe()} ({path})._"
+
+
+def files_line(group: RuleGroup) -> str | None:
+    globs = infer_activation(group).globs
+    return "Applies to: " + ", ".join(f"`{g}`" for g in globs) if globs else None
+
+
 class MemoryFileWriter:
-    """Base for writers of a single always-loaded markdown file."""
+    """Base for writers of one always-loaded markdown file."""
 
     name = ""
+    assistant = ""
     project_path = ""
-    limit = 0
-    limit_text = ""
-    measure: Measure
+    tree_suffix = ".md"
 
-    def _fit(self, rules: Sequence[Rule], render) -> tuple[str, list[Rule], list[Rule]]:
-        return fit_by_dropping(rules, render, type(self).measure, self.limit)
+    def _notes(self, left_out: int, budget: Budget) -> list[str]:
+        return [left_out_note(left_out, self.project_path, budget)] if left_out else []
 
-    def _note(self, left_out: int) -> list[str]:
-        return [left_out_note(left_out, f"to keep {self.project_path} within {self.limit_text}")] if left_out else []
+    def _left_out(self, dropped: Sequence[Rule], budget: Budget) -> tuple[LeftOut, ...]:
+        reason = f"lower priority than the rules that fill the {self.project_path} budget of {budget.describe()}"
+        return tuple(LeftOut(r, reason) for r in dropped)
 
-    def render_cluster(self, cluster: RuleCluster, context: RenderContext) -> list[Rendered]:
+    def render_group(self, group: RuleGroup, context: RenderContext) -> list[Rendered]:
+        budget = context.budget_for(self.name)
         blocks = RuleBlocks()
+        line = files_line(group)
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
-            return cluster_document(cluster, kept, notes=self._note(left_out), show_globs=True, blocks=blocks)
+            return group_document(group, kept, notes=self._notes(left_out, budget), files_line=line, blocks=blocks)
 
-        text, kept, dropped = self._fit(cluster.rules, render)
-        return [Rendered(text, tuple(r.id for r in kept), tuple(r.id for r in dropped))]
+        rules = sorted(group.rules, key=priority_key(context.pinned))
+        text, kept, dropped = fit_prefix(rules, render, budget)
+        return [Rendered(text, tuple(r.id for r in kept), self._left_out(dropped, budget))]
 
     def block(
         self,
-        clusters: Sequence[RuleCluster],
+        groups: Sequence[RuleGroup],
         kept: Sequence[Rule],
-        left_out: int,
+        notes: Sequence[str],
         catalog: str,
-        blocks: RuleBlocks | None = None,
+        blocks: RuleBlocks,
     ) -> str:
-        parts = [f"## Rules from the {one_line(catalog)} documentation catalog"]
-        parts.extend(self._note(left_out))
-        for cluster, rules in group_kept(clusters, kept):
-            parts.append(cluster_document(cluster, rules, level=3, show_globs=True, blocks=blocks).strip())
+        parts = [f"## Rules from the {one_line(catalog)} documentation catalog", *notes]
+        for group in groups:
+            ids = {r.id for r in group.rules}
+            members = [r for r in kept if r.id in ids]
+            if members:
+                doc = group_document(group, members, level=3, files_line=files_line(group), blocks=blocks)
+                parts.append(doc.strip())
         return "\n\n".join(parts) + "\n"
 
-    def project_files(self, clusters: Sequence[RuleCluster], context: RenderContext) -> list[ProjectFile]:
-        existing = context.read_existing(self.project_path)
-        rules = sorted((r for c in clusters for r in c.rules), key=quality_order)
+    def fit_block(
+        self, groups: Sequence[RuleGroup], context: RenderContext, existing: str | None
+    ) -> tuple[str, list[Rule], list[Rule], Budget]:
+        budget = context.budget_for(self.name)
+        rules = sorted((r for g in groups for r in g.rules), key=priority_key(context.pinned))
         blocks = RuleBlocks()
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
-            block = self.block(clusters, kept, left_out, context.catalog, blocks)
-            return merge_block(existing, block, context.catalog)
+            return self.block(groups, kept, self._notes(left_out, budget), context.catalog, blocks)
 
-        text, kept, dropped = self._fit(rules, render)
-        if type(self).measure(text) > self.limit:
-            logger.warning(
-                "%s is over %s even with no rules from this catalog (the text outside our block is too long)",
-                self.project_path,
-                self.limit_text,
-            )
-        rendered = Rendered(text, tuple(r.id for r in kept), tuple(r.id for r in dropped))
+        block, kept, dropped = fit_prefix(rules, render, budget)
+        return merge_block(existing, block, context.catalog), kept, dropped, budget
+
+    def project_files(self, groups: Sequence[RuleGroup], context: RenderContext) -> list[ProjectFile]:
+        existing = context.read_existing(self.project_path)
+        text, kept, dropped, budget = self.fit_block(groups, context, existing)
+        rendered = Rendered(text, tuple(r.id for r in kept), self._left_out(dropped, budget))
         return [ProjectFile(self.project_path, rendered, merged=True)]
