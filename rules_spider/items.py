@@ -124,3 +124,6 @@ class Rule:
     quality_model: str | None = None
     cluster: int | None = None
     subject: str | None = None
+    # The candidate unit the rule was composed from (units.Unit fields): feedback on the rule
+    # becomes a labeled unit for the rule model, and the review page shows its context.
+    unit: dict | None = field(default=None, repr=False)

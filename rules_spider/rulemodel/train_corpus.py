@@ -21,7 +21,7 @@ from rules_spider.rulemodel.training import SetScores, fit_final, leave_one_set_
 
 logger = logging.getLogger(__name__)
 
-THRESHOLD_RULE = ("F1-maximising threshold on the out-of-fold probabilities of leave-one-documentation-set-out "
+THRESHOLD_RULE = ("F0.5-maximising threshold (precision weighted twice) on the out-of-fold probabilities of leave-one-documentation-set-out "
                   "cross-validation over all labeled sets (C chosen the same way from a small grid)")
 
 

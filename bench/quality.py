@@ -1,0 +1,130 @@
+"""Rule quality on the labeled corpus, one documentation set held out at a time.
+
+    .venv/bin/python bench/quality.py [--labels data/labels] [--pages-per-set 15]
+
+Prints, per held-out set: precision and recall of guidance units for the rule model (nested
+leave-one-set-out: the set is scored by a model, C and threshold chosen without it), for the cue-word
+extractor (the extractive generator before the rule model: a unit counts as selected when one of its
+rules quotes it) and for a plain grep of should/must/never/avoid; then rules per page and pages/s of the
+whole page-to-rules step on one core, before and after, on the corpus's pages. Needs the Debian
+documentation packages named in rules_spider/corpus/docsets.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from rules_spider.analysis.grounding import normalise_ws
+from rules_spider.compose import PageInfo
+from rules_spider.corpus.labels import iter_label_files, read_labels
+from rules_spider.corpus.rebuild import LabeledUnit, rebuild
+from rules_spider.extraction import extract_page
+from rules_spider.generation.extractive import ExtractiveGenerator
+from rules_spider.items import DocPage
+from rules_spider.page_rules import Selection, page_to_rules
+from rules_spider.rulemodel.train_corpus import corpus_matrix
+from rules_spider.rulemodel.training import leave_one_set_out, mean_of
+
+_GREP = re.compile(r"\b(?:should|must|never|avoid)\b", re.I)
+
+
+def _old_page(path: str) -> tuple[DocPage, list]:
+    url = Path(path).as_uri()
+    extracted = extract_page(Path(path).read_bytes(), url)
+    page = DocPage(url=url, source_name="bench", technology="python", title=extracted.title,
+                   sections=list(extracted.sections), text=extracted.text, language=extracted.language)
+    return page, ExtractiveGenerator().generate(page)
+
+
+def cue_extractor_selects(units: list[LabeledUnit]) -> np.ndarray:
+    """1 where today's cue-word extractor made a rule quoting the unit (its evidence ends with it)."""
+    by_page: dict[str, list[int]] = defaultdict(list)
+    for i, u in enumerate(units):
+        by_page[u.record.path].append(i)
+    selected = np.zeros(len(units), dtype=int)
+    for path, indices in by_page.items():
+        _, rules = _old_page(path)
+        evidences = [normalise_ws(r.evidence) for r in rules]
+        for i in indices:
+            text = normalise_ws(units[i].unit.text)
+            selected[i] = int(any(e.endswith(text) for e in evidences))
+    return selected
+
+
+def _pr(labels: np.ndarray, chosen: np.ndarray) -> tuple[float | None, float | None]:
+    tp = int((labels & chosen).sum())
+    return (tp / chosen.sum() if chosen.sum() else None, tp / labels.sum() if labels.sum() else None)
+
+
+def _f(value: float | None) -> str:
+    return "   -  " if value is None else f"{value:6.3f}"
+
+
+def speed_and_volume(paths: list[str]) -> None:
+    raw = [(p, Path(p).read_bytes()) for p in paths]
+    page_to_rules(raw[0][1], PageInfo(url=Path(raw[0][0]).as_uri(), source_name="b", technology="python"), Selection())
+    for name in ("before (cue-word extractor)", "after (rule model)"):
+        started, rules = time.process_time(), 0
+        for path, data in raw:
+            if name.startswith("before"):
+                rules += len(_old_page(path)[1])
+            else:
+                info = PageInfo(url=Path(path).as_uri(), source_name="b", technology="python")
+                rules += len(page_to_rules(data, info, Selection()).rules)
+        seconds = time.process_time() - started
+        print(f"  {name:28s} {rules / len(raw):6.1f} rules/page  {len(raw) / seconds:6.1f} pages/s (CPU, one core)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--labels", type=Path, default=Path("data/labels"))
+    parser.add_argument("--pages-per-set", type=int, default=15)
+    args = parser.parse_args()
+    report = rebuild([r for p in iter_label_files(args.labels) for r in read_labels(p)])
+    if not report.ok:
+        print(report.summary(), file=sys.stderr)
+        return 1
+    units = report.units
+    matrix = corpus_matrix(units)
+    started = time.perf_counter()
+    rows, _ = leave_one_set_out(matrix.counts, matrix.labels, matrix.groups)
+    print(f"rule model: nested leave-one-set-out in {time.perf_counter() - started:.0f} s")
+    cue = cue_extractor_selects(units)
+    grep = np.asarray([int(bool(_GREP.search(u.unit.text))) for u in units])
+    print(f"{'held-out set':12s} {'units':>6s} {'pos':>5s} | {'model P':>7s} {'R':>6s} | {'cue P':>6s} {'R':>6s} | "
+          f"{'grep P':>6s} {'R':>6s}")
+    sums: dict[str, list[float | None]] = defaultdict(list)
+    for row in rows:
+        mask = matrix.groups == row.name
+        y = matrix.labels[mask]
+        cue_p, cue_r = _pr(y, cue[mask])
+        grep_p, grep_r = _pr(y, grep[mask])
+        for key, value in (("mp", row.precision), ("mr", row.recall), ("cp", cue_p), ("cr", cue_r),
+                           ("gp", grep_p), ("gr", grep_r)):
+            sums[key].append(value)
+        print(f"{row.name:12s} {row.units:6d} {row.positives:5d} | {_f(row.precision)} {_f(row.recall)} | "
+              f"{_f(cue_p)} {_f(cue_r)} | {_f(grep_p)} {_f(grep_r)}")
+    print(f"{'mean':12s} {'':6s} {'':5s} | " + " | ".join(
+        f"{_f(mean_of(sums[a]))} {_f(mean_of(sums[b]))}" for a, b in (("mp", "mr"), ("cp", "cr"), ("gp", "gr"))))
+    rng = random.Random(0)
+    paths_by_set: dict[str, list[str]] = defaultdict(list)
+    for u in units:
+        if u.record.path not in paths_by_set[u.record.set]:
+            paths_by_set[u.record.set].append(u.record.path)
+    sample = [p for name in sorted(paths_by_set) for p in rng.sample(paths_by_set[name],
+                                                                  min(args.pages_per_set, len(paths_by_set[name])))]
+    print(f"page-to-rules on {len(sample)} corpus pages:")
+    speed_and_volume(sample)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
