@@ -89,6 +89,8 @@ class DocPage:
     rendered: bool = False
     # Filled by the pattern-extraction pipeline (rules_spider.analysis.patterns.PagePatterns).
     patterns: object | None = field(default=None, repr=False)
+    # Candidate units the rule model scored (units.scored.ScoredUnit), for LLM generators.
+    units: list = field(default_factory=list, repr=False)
     # Filled by the generation pipeline, scored and filtered by the quality pipeline.
     rules: list[Rule] = field(default_factory=list, repr=False)
 

@@ -20,6 +20,7 @@ from rules_spider.ids import content_hash
 from rules_spider.items import Rule
 from rules_spider.rulemodel.loading import current_rule_model
 from rules_spider.units import Unit, page_units
+from rules_spider.units.scored import ScoredUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,12 +31,9 @@ class Selection:
     max_rules: int = 200
     state_dir: Path | None = None
     keep_units: bool = False  # return the scored units too (LLM generators work from them)
-
-
-@dataclass(slots=True)
-class ScoredUnit:
-    unit: Unit
-    probability: float
+    # Units at or above this probability are returned for an LLM generator, which may find guidance
+    # the threshold missed; below it they are not worth the prompt tokens.
+    candidate_threshold: float = 0.3
 
 
 @dataclass(slots=True)
@@ -77,7 +75,8 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
         chosen = chosen[: selection.max_rules]
     result.counts["units/selected"] += len(chosen)
     if selection.keep_units:
-        result.units = [ScoredUnit(units[i], float(probabilities[i])) for i in sorted(chosen)]
+        result.units = [ScoredUnit(u, float(p)) for u, p in zip(units, probabilities, strict=True)
+                        if p >= min(selection.candidate_threshold, threshold)]
         result.text = extracted.text
     seen: set[str] = set()
     for index in sorted(chosen):

@@ -9,8 +9,11 @@ from rules_spider.generation.prompt import (
     SYSTEM_PROMPT,
     build_prompt,
     build_repair_prompt,
+    unit_cost,
 )
 from rules_spider.items import RULE_CATEGORIES, Block, DocPage, Section
+from rules_spider.units import page_units
+from rules_spider.units.scored import ScoredUnit
 from tests.llm_helpers import CODE, PARAGRAPH, WARNING, sample_page
 
 INJECTION = (
@@ -43,20 +46,31 @@ def test_system_prompt_is_the_constant_and_names_the_contract():
     assert "at most 7 rules" in prompt.messages[0].content
 
 
-def test_page_sections_travel_as_json_data_never_raw_html():
+def test_candidate_units_travel_with_their_context_as_json_data_never_raw_html():
     page = sample_page()
     prompt = build_prompt(page, max_rules=5, max_input_chars=10_000)
     [message] = prompt.messages
     assert message.role == "user"
     payload = json.loads(data_block(message.content))
     assert payload["url"] == page.url
-    assert payload["sections"][0]["heading_path"] == ["Dependencies"]
-    blocks = payload["sections"][0]["blocks"]
-    assert [b["text"] for b in blocks] == [PARAGRAPH, WARNING, CODE]
-    assert blocks[1]["admonition"] == "warning"
-    assert blocks[2]["language"] == "python"
-    assert payload["sections"][1]["heading_path"] == ["Dependencies", "Sub-dependencies"]
+    candidates = payload["candidates"]
+    assert " ".join(c["text"] for c in candidates if c["heading"] == "Dependencies").startswith(PARAGRAPH[:40])
+    warning = next(c for c in candidates if c["text"] == WARNING)
+    assert warning["admonition"] == "warning" and warning["kind"] == "admonition"
+    assert candidates[-1]["heading"] == "Dependencies > Sub-dependencies"
+    assert payload["code_blocks"][0] == {"section": "Dependencies", "code": CODE, "language": "python"}
     assert "do_not_send_raw_html" not in message.content
+
+
+def test_units_the_rule_model_scored_go_best_first_within_the_budget():
+    page = sample_page()
+    scored = page_units(page.sections, page.url, page.title)
+    page.units = [ScoredUnit(u, 0.9 if u.text == WARNING else 0.2) for u in scored]
+    warning = next(s for s in page.units if s.unit.text == WARNING)
+    payload = json.loads(data_block(build_prompt(page, max_rules=5, max_input_chars=unit_cost(warning) + 5)
+                                    .messages[0].content))
+    assert [c["text"] for c in payload["candidates"]] == [WARNING]
+    assert payload["candidates"][0]["guidance_probability"] == 0.9
 
 
 def test_injected_instructions_stay_inside_the_escaped_data_block():
@@ -78,36 +92,30 @@ def test_injected_instructions_stay_inside_the_escaped_data_block():
     # The text around the data block is the same as for a clean page.
     assert outside == clean.messages[0].content.replace(data_block(clean.messages[0].content), "")
     # The escaping is plain JSON: the page text comes back unchanged.
-    texts = [b["text"] for s in json.loads(inside)["sections"] for b in s["blocks"]]
-    assert any(text.startswith(INJECTION) and DATA_CLOSE in text for text in texts)
+    texts = [c["text"] for c in json.loads(inside)["candidates"]]
+    assert any(text.startswith(INJECTION) for text in texts)
+    assert any(DATA_CLOSE in text for text in texts)
 
 
 def test_long_pages_are_cut_at_the_input_budget():
     page = sample_page()
-    prompt = build_prompt(page, max_rules=5, max_input_chars=len(PARAGRAPH) + 10)
+    units = page_units(page.sections, page.url, page.title)
+    prompt = build_prompt(page, max_rules=5, max_input_chars=unit_cost(ScoredUnit(units[0], 1.0)) + 5)
     assert prompt.input_truncated
     payload = json.loads(data_block(prompt.messages[0].content))
-    assert [b["text"] for s in payload["sections"] for b in s["blocks"]] == [PARAGRAPH]
+    assert 0 < len(payload["candidates"]) < len(page_units(page.sections, page.url, page.title))
     assert not build_prompt(page, max_rules=5, max_input_chars=10_000).input_truncated
 
 
-def test_page_without_sections_sends_its_extracted_text():
-    page = DocPage(url="https://x.example/p", source_name="X", technology="python",
-                   html="<p>raw</p>", title="Page", text="Always pin versions.")
-    payload = json.loads(data_block(build_prompt(page, max_rules=3, max_input_chars=1000)
-                                    .messages[0].content))
-    assert payload["sections"] == [
-        {"heading_path": ["Page"], "blocks": [{"kind": "paragraph", "text": "Always pin versions."}]}
-    ]
-
-
-def test_empty_sections_and_blocks_are_left_out():
-    page = DocPage(url="https://x.example/p", source_name="X", technology="python",
-                   sections=[Section(heading="Empty", level=2, path=["Empty"],
-                                     blocks=[Block(kind="paragraph", text="  ")])])
-    payload = json.loads(data_block(build_prompt(page, max_rules=3, max_input_chars=1000)
-                                    .messages[0].content))
-    assert payload["sections"] == []
+def test_a_page_without_candidate_units_asks_nothing():
+    for page in (
+        DocPage(url="https://x.example/p", source_name="X", technology="python", html="<p>raw</p>", title="Page"),
+        DocPage(url="https://x.example/p", source_name="X", technology="python",
+                sections=[Section(heading="Empty", level=2, path=["Empty"], blocks=[Block(kind="paragraph", text="  ")])]),
+    ):
+        prompt = build_prompt(page, max_rules=3, max_input_chars=1000)
+        assert not prompt.has_content
+        assert json.loads(data_block(prompt.messages[0].content))["candidates"] == []
 
 
 def test_repair_prompt_appends_the_bad_answer_and_the_error():
