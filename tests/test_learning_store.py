@@ -17,6 +17,7 @@ import pytest
 from rules_spider.items import Rule
 from rules_spider.learning.signals import InvalidSignalError, make_signal
 from rules_spider.learning.store import FeedbackStore, SchemaVersionError
+from rules_spider.learning.schema import SCHEMA_VERSION
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,7 +101,7 @@ def test_unknown_fields_and_naive_timestamps_are_rejected() -> None:
 def test_database_settings_and_schema_version(store: FeedbackStore) -> None:
     assert store.read("PRAGMA journal_mode")[0][0] == "wal"
     assert store.read("PRAGMA synchronous")[0][0] == 2  # FULL
-    assert store.read("PRAGMA user_version")[0][0] == 1
+    assert store.read("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 2
     assert store.read("PRAGMA busy_timeout")[0][0] == 30_000
 
 
@@ -221,3 +222,23 @@ def test_two_processes_write_concurrently(tmp_path: Path) -> None:
         assert len({s.rule_id for s in signals}) == 300
         assert store.get_state("writes") == 300  # read-modify-write never lost an update
         assert store.integrity_check() == "ok"
+
+
+def test_a_version_1_database_migrates_and_keeps_its_rules(tmp_path: Path) -> None:
+    from rules_spider.learning.schema import SCHEMA_V1
+
+    conn = sqlite3.connect(tmp_path / "feedback.sqlite3")
+    conn.executescript(SCHEMA_V1)
+    conn.execute("INSERT INTO rules VALUES ('r1','python',NULL,'security','t','b','e',0,3,NULL,'http://x/',1,1)")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with FeedbackStore(tmp_path) as store:
+        [record] = store.rule_records()
+        assert record.id == "r1" and record.unit is None
+        unit = {"text": "Never do X.", "marked": "Never do X.", "kind": "sentence"}
+        store.add_unit_label("r1", 0, origin="review", unit=unit, failure="description")
+        [label] = store.unit_labels()
+        assert (label.rule_id, label.label, label.origin, label.failure, label.unit) == ("r1", 0, "review", "description", unit)
+        with pytest.raises(ValueError, match="label must be 0 or 1"):
+            store.add_unit_label("r1", 2, origin="review", unit=unit)

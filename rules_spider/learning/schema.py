@@ -44,5 +44,24 @@ CREATE TABLE state (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1,)
+# v2: the candidate unit each rule was composed from (JSON of units.Unit), and labeled units: the
+# judgements (review decisions, MCP outcomes) that retrain the rule model.
+SCHEMA_V2 = """
+ALTER TABLE rules ADD COLUMN unit TEXT CHECK (unit IS NULL OR json_valid(unit));
+
+CREATE TABLE unit_labels (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id TEXT NOT NULL,
+    label INTEGER NOT NULL CHECK (label IN (0, 1)),
+    origin TEXT NOT NULL,
+    failure TEXT,
+    unit TEXT NOT NULL CHECK (json_valid(unit) AND json_type(unit) = 'object'),
+    context TEXT NOT NULL DEFAULT '{}'
+        CHECK (json_valid(context) AND json_type(context) = 'object'),
+    ts REAL NOT NULL
+);
+CREATE INDEX unit_labels_rule_ts ON unit_labels (rule_id, ts);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)

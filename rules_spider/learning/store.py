@@ -78,6 +78,21 @@ class RuleRecord:
     url: str
     first_seen: datetime
     last_seen: datetime
+    unit: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredUnitLabel:
+    """A judgement of one rule's unit: 1 keep (guidance), 0 not, with where it came from."""
+
+    id: int
+    rule_id: str
+    label: int
+    origin: str
+    failure: str | None
+    unit: dict[str, Any]
+    context: dict[str, Any]
+    timestamp: datetime
 
 
 def _epoch(moment: datetime) -> float:
@@ -288,6 +303,7 @@ class FeedbackStore:
                 rule.url,
                 now,
                 now,
+                json.dumps(rule.unit, ensure_ascii=False, sort_keys=True) if rule.unit else None,
             )
             for rule in rules
         ]
@@ -296,8 +312,8 @@ class FeedbackStore:
                 """
                 INSERT INTO rules (id, technology, framework, category, title, body, evidence,
                                    has_example, source_priority, heuristic_score, url,
-                                   first_seen, last_seen)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   first_seen, last_seen, unit)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (id) DO UPDATE SET
                     technology = excluded.technology, framework = excluded.framework,
                     category = excluded.category, title = excluded.title,
@@ -305,7 +321,7 @@ class FeedbackStore:
                     has_example = excluded.has_example,
                     source_priority = excluded.source_priority,
                     heuristic_score = excluded.heuristic_score, url = excluded.url,
-                    last_seen = excluded.last_seen
+                    last_seen = excluded.last_seen, unit = COALESCE(excluded.unit, rules.unit)
                 """,
                 rows,
             )
@@ -337,8 +353,35 @@ class FeedbackStore:
                 url=row["url"],
                 first_seen=_utc(row["first_seen"]),
                 last_seen=_utc(row["last_seen"]),
+                unit=json.loads(row["unit"]) if row["unit"] else None,
             )
             for row in rows
+        ]
+
+    # -- labeled units -------------------------------------------------------------
+
+    def add_unit_label(self, rule_id: str, label: int, *, origin: str, unit: dict[str, Any],
+                       failure: str | None = None, context: dict[str, Any] | None = None,
+                       at: datetime | None = None) -> int:
+        """Record a judgement of ``rule_id``'s unit (a review decision, an MCP outcome)."""
+        if label not in (0, 1):
+            raise ValueError(f"label must be 0 or 1, got {label!r}")
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO unit_labels (rule_id, label, origin, failure, unit, context, ts) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (rule_id, label, origin, failure, json.dumps(unit, ensure_ascii=False, sort_keys=True),
+                 json.dumps(context or {}, ensure_ascii=False, sort_keys=True), _epoch(at or datetime.now(UTC))),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def unit_labels(self) -> list[StoredUnitLabel]:
+        """Every labeled unit, oldest first."""
+        return [
+            StoredUnitLabel(id=row["id"], rule_id=row["rule_id"], label=row["label"], origin=row["origin"],
+                            failure=row["failure"], unit=json.loads(row["unit"]), context=json.loads(row["context"]),
+                            timestamp=_utc(row["ts"]))
+            for row in self.read("SELECT * FROM unit_labels ORDER BY ts, id")
         ]
 
     # -- engine state ------------------------------------------------------------
