@@ -90,8 +90,6 @@ RULES_PLAYWRIGHT_TIMEOUT_MS = 20000
 # --- Extraction ------------------------------------------------------------
 # Processes that extract and analyse pages beside the crawl: "auto" = CPU count - 1, 0 = inline.
 RULES_PROCESS_WORKERS = "auto"
-# Pages whose extracted text is shorter than this carry nothing to learn from.
-RULES_MIN_PAGE_CHARS = 80
 
 # --- Generation ------------------------------------------------------------
 RULES_GENERATOR = "extractive"  # extractive | bedrock | transformers | openai

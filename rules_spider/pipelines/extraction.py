@@ -1,4 +1,8 @@
-"""Pipeline: raw page HTML -> structured DocPage (title, sections, text); drops empty and duplicate pages."""
+"""Pipeline: raw page HTML -> structured DocPage (title, sections, text); drops empty and duplicate pages.
+
+A page is empty when extraction found no content block in it (headings alone, or nothing):
+a page whose main content is one sentence still carries guidance.
+"""
 
 from __future__ import annotations
 
@@ -27,11 +31,15 @@ def structure_page(page: DocPage) -> DocPage:
     return page
 
 
+def has_content(page: DocPage) -> bool:
+    """True when extraction found at least one content block: one sentence is a page, a heading alone is not."""
+    return any(section.blocks for section in page.sections)
+
+
 class ContentExtractionPipeline:
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
         self.pool = page_pool(crawler)
-        self.min_chars = crawler.settings.getint("RULES_MIN_PAGE_CHARS")
         self._seen_hashes: dict[str, str] = {}
 
     @classmethod
@@ -42,7 +50,7 @@ class ContentExtractionPipeline:
         if not isinstance(item, DocPage):
             return item
         item = await self.pool.run(structure_page, item)
-        if len(item.text.strip()) < self.min_chars:
+        if not has_content(item):
             self._drop(item, "empty")
         first = self._seen_hashes.setdefault(item.content_hash, item.url)
         if first != item.url:
