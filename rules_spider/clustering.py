@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from rules_spider import settings as defaults
 from rules_spider.items import Rule
 
 # scikit-learn is imported inside the functions that fit: importing it takes seconds, and
@@ -125,7 +126,7 @@ class Clustering:
         return [rule for cluster in self.clusters for rule in cluster.rules]
 
 
-def n_clusters_for(n_rules: int, max_clusters: int = 8) -> int:
+def n_clusters_for(n_rules: int, max_clusters: int = defaults.RULES_MAX_CLUSTERS) -> int:
     """``min(max(2, n // 3), max_clusters, n)``; 0 for an empty group."""
     if n_rules <= 0:
         return 0
@@ -292,8 +293,8 @@ def _cluster_group(
 def cluster_rules(
     rules: Iterable[Rule],
     *,
-    max_clusters: int = 8,
-    random_state: int = 42,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
     n_init: int = DEFAULT_N_INIT,
 ) -> Clustering:
     """Cluster ``rules`` per technology; see the module docstring for the method.

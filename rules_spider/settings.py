@@ -67,6 +67,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # The worker processes the page pipelines run their CPU work in (RULES_PROCESS_WORKERS).
+    "rules_spider.workers.PagePool": 100,
     "rules_spider.extensions.progress.ProgressLog": 110,
     "rules_spider.extensions.build_outputs.BuildOutputsOnClose": 500,
 }
@@ -131,6 +133,7 @@ RULES_BUILD_ON_CLOSE = True
 RULES_REPORT = True
 
 # --- Progress --------------------------------------------------------------
+# Seconds between per-source progress logs; 0 switches them off.
 RULES_PROGRESS_INTERVAL = 30.0
 
 # --- Distributed -----------------------------------------------------------

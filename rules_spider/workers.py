@@ -21,6 +21,8 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import is_asyncio_available
 
+from rules_spider.config import rules_config
+
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
@@ -36,7 +38,11 @@ def worker_count(setting: str | int | None) -> int:
 
 
 class PagePool:
-    """Runs pure per-page functions in worker processes, or inline when there are none."""
+    """Runs pure per-page functions in worker processes, or inline when there are none.
+
+    In a crawl it is an extension (``EXTENSIONS``), shared by the pipelines
+    through ``page_pool(crawler)`` and shut down when the spider closes.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers if is_asyncio_available() else 0
@@ -44,6 +50,14 @@ class PagePool:
         self._executor = (
             ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn")) if self.workers else None
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PagePool:
+        pool = cls(rules_config(crawler).process_workers)
+        crawler.signals.connect(pool.shutdown, signal=signals.spider_closed)
+        crawler.stats.set_value("rules/process_workers", pool.workers)
+        logger.info("Page analysis in %s", f"{pool.workers} worker process(es)" if pool.workers else "the crawl process")
+        return pool
 
     async def run(self, fn: Callable[..., _T], *args: Any) -> _T:
         if self._executor is None:
@@ -57,12 +71,8 @@ class PagePool:
 
 
 def page_pool(crawler: Crawler) -> PagePool:
-    """The crawl's one pool, shared by the pipelines, shut down when the spider closes."""
-    pool = getattr(crawler, "_rules_page_pool", None)
+    """The crawl's one pool (the PagePool extension), for the pipelines."""
+    pool = crawler.get_extension(PagePool)
     if pool is None:
-        pool = PagePool(worker_count(crawler.settings.get("RULES_PROCESS_WORKERS")))
-        crawler._rules_page_pool = pool  # type: ignore[attr-defined]
-        crawler.signals.connect(pool.shutdown, signal=signals.spider_closed)
-        crawler.stats.set_value("rules/process_workers", pool.workers)
-        logger.info("Page analysis in %s", f"{pool.workers} worker process(es)" if pool.workers else "the crawl process")
+        raise ValueError("rules_spider.workers.PagePool is not in EXTENSIONS: the page pipelines run their work in it")
     return pool

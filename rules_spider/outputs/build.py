@@ -28,10 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rules_spider import settings as defaults
 from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
 from rules_spider.outputs.atomic import staged_tree
 from rules_spider.outputs.metrics import quality_metrics
-from rules_spider.outputs.paths import safe_join, slugify, unique_slugs
+from rules_spider.outputs.paths import safe_join, unique_slugs
 from rules_spider.outputs.results import (
     BatchResults,
     CatalogInfo,
@@ -43,7 +44,7 @@ from rules_spider.outputs.results import (
     source_rows,
 )
 from rules_spider.outputs.rules_io import read_rules, write_annotated_rules
-from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
+from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry
 
 logger = logging.getLogger(__name__)
 
@@ -161,9 +162,9 @@ def build_outputs(
     previous_results: Mapping[str, Any] | None,
     writers: WriterRegistry,
     *,
-    max_clusters: int = 8,
-    random_state: int = 42,
-    report: bool = True,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
+    report: bool = defaults.RULES_REPORT,
     clock: Callable[[], datetime] = _now,
 ) -> BatchResults:
     """Cluster the rules of ``rules_jsonl`` and (re)write the whole tree under ``out_dir``.
@@ -241,26 +242,3 @@ def build_outputs(
         out_path,
     )
     return results
-
-
-def build_outputs_from_settings(
-    settings: Any,
-    catalog: CatalogInfo,
-    *,
-    crawl_stats: Mapping[str, Any] | None = None,
-    formats: Sequence[str] | str | None = None,
-) -> BatchResults:
-    """``build_outputs`` with paths and options read from RULES_* settings."""
-    out_dir = safe_join(settings.get("RULES_OUTPUT_DIR") or "output", slugify(catalog.name))
-    return build_outputs(
-        out_dir / RULES_FILE,
-        out_dir,
-        catalog,
-        parse_formats(formats if formats is not None else settings.getlist("RULES_FORMATS")),
-        crawl_stats,
-        load_previous_results(out_dir),
-        WriterRegistry.from_settings(settings),
-        max_clusters=settings.getint("RULES_MAX_CLUSTERS", 8),
-        random_state=settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
-        report=settings.getbool("RULES_REPORT", True),
-    )

@@ -23,15 +23,15 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from rules_spider import settings as defaults
 from rules_spider.clustering import cluster_rules
 from rules_spider.outputs.atomic import write_text_atomic
-from rules_spider.outputs.paths import UnsafePathError, safe_join, slugify
+from rules_spider.outputs.paths import UnsafePathError, safe_join
 from rules_spider.outputs.rules_io import read_rules
 from rules_spider.writers.base import RenderContext, WriterRegistry
 
@@ -83,8 +83,8 @@ def export_rules(
     writers: WriterRegistry,
     *,
     force: bool = False,
-    max_clusters: int = 8,
-    random_state: int = 42,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
 ) -> ExportResult:
     """Write the rule files of ``formats`` into the project directory ``target``."""
     root = Path(target).resolve()
@@ -153,8 +153,3 @@ def export_rules(
         len(result.removed),
     )
     return result
-
-
-def output_dir_for(settings: Any, catalog: str) -> Path:
-    """``RULES_OUTPUT_DIR/<slug of catalog>``, the catalog's output directory."""
-    return safe_join(os.fspath(settings.get("RULES_OUTPUT_DIR") or "output"), slugify(catalog))

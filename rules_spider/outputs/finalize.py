@@ -62,7 +62,7 @@ def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: st
     and record the batch, which earns a global reward when its observed quality beats the last one."""
     from rules_spider.learning.engine import SelfImprovingEngine
 
-    with SelfImprovingEngine(state_dir=config.state_dir) as engine:
+    with SelfImprovingEngine.from_config(config) as engine:
         engine.record_rules(rules)
         engine.record_batch(batch_id, [rule.id for rule in rules])
 
