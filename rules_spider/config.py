@@ -65,6 +65,13 @@ class RulesConfig(BaseModel):
             raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: {', '.join(writers)}")
         return value
 
+    @field_validator("generator_config")
+    @classmethod
+    def _one_llm_limit(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if "max_concurrent" in value:
+            raise ValueError("RULES_GENERATOR_CONFIG may not set max_concurrent: set RULES_LLM_MAX_CONCURRENT")
+        return value
+
     @classmethod
     def from_settings(cls, settings: BaseSettings | None = None) -> RulesConfig:
         """The config of ``settings``; RULES_* settings they lack come from ``rules_spider.settings``."""

@@ -81,6 +81,8 @@ def test_engine_threshold_is_the_crawls_quality_threshold(tmp_path: Path):
         ({"RULES_PROGRESS_INTERVAL": -1}, "progress_interval"),
         ({"RULES_PROCESS_WORKERS": -2}, "RULES_PROCESS_WORKERS"),
         ({"RULES_FORMATS": "cursor,nope"}, "unknown format"),
+        # One bound on LLM calls: the pipeline's, set by RULES_LLM_MAX_CONCURRENT.
+        ({"RULES_GENERATOR_CONFIG": '{"max_concurrent": 8}'}, "set RULES_LLM_MAX_CONCURRENT"),
     ],
 )
 def test_bad_settings_name_the_setting(settings, message):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pytest_twisted import ensureDeferred
 
-from rules_spider.devserver import DocsServer
+from tests.docs_server import DocsServer
 from rules_spider.journal import CrawlJournal, discard_stale_jobdir, drop_torn_tail, journal_path, read_journal
 from tests.crawling import run_crawl
 from tests.faults import build_generated_site

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rules_spider.learning.simulation import simulate_feedback, simulate_rules
+from tests.learning_simulation import simulate_feedback, simulate_rules
 from rules_spider.learning.store import FeedbackStore
 
 PROJECT = Path(__file__).resolve().parents[1]

@@ -18,9 +18,9 @@ from scrapy.settings import Settings
 from rules_spider.learning import QualityPrediction, SelfImprovingEngine
 from rules_spider.learning.engine import MODEL_POINTER_KEY
 from rules_spider.learning.features import features_from_rule
-from rules_spider.learning.paths import UnsafePathError
+from rules_spider.learning.state_dir import UnsafePathError
 from rules_spider.learning.persistence import ModelVersionError
-from rules_spider.learning.simulation import simulate_feedback, simulate_rules
+from tests.learning_simulation import simulate_feedback, simulate_rules
 
 T = TypeVar("T")
 

@@ -17,9 +17,9 @@ from rules_spider.learning.engine import SelfImprovingEngine
 from rules_spider.learning.evaluation import cross_validate
 from rules_spider.learning.features import FEATURE_COLUMNS, features_from_rule, to_matrix
 from rules_spider.learning.model import QualityModel
-from rules_spider.learning.paths import UnsafePathError
+from rules_spider.learning.state_dir import UnsafePathError
 from rules_spider.learning.persistence import ModelVersionError, load_model, save_model
-from rules_spider.learning.simulation import simulate_feedback, simulate_rules
+from tests.learning_simulation import simulate_feedback, simulate_rules
 
 N_TRAINING_RULES = 400
 N_HELD_OUT = 100

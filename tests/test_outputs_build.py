@@ -11,7 +11,7 @@ import yaml
 from rules_spider.outputs import atomic
 from rules_spider.outputs.atomic import recover_interrupted_commit, staged_tree, write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_results
-from rules_spider.outputs.results import CatalogInfo, SourceInfo, crawl_stats_from_results
+from rules_spider.outputs.batch_results import CatalogInfo, SourceInfo, crawl_stats_from_results
 from rules_spider.settings import RULES_WRITERS
 from rules_spider.writers.base import WriterRegistry
 from rules_spider.writers.frontmatter import split_frontmatter

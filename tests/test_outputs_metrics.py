@@ -15,7 +15,7 @@ from rules_spider.outputs.metrics import (
     semantic_richness,
     technology_coverage,
 )
-from rules_spider.outputs.results import CatalogInfo, SourceInfo, failures_from, source_rows
+from rules_spider.outputs.batch_results import CatalogInfo, SourceInfo, failures_from, source_rows
 from tests.test_outputs_fixtures import make_rule
 
 

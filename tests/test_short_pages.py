@@ -7,7 +7,7 @@ from pathlib import Path
 
 from pytest_twisted import ensureDeferred
 
-from rules_spider.devserver import DocsServer
+from tests.docs_server import DocsServer
 from tests.crawling import run_crawl
 
 SENTENCE = "You should always pin flaky_version in production."

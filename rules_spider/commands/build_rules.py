@@ -27,7 +27,7 @@ from scrapy.exceptions import UsageError
 
 from rules_spider.config import RulesConfig
 from rules_spider.outputs.command_args import ArgsCommand, split_list
-from rules_spider.outputs.results import BatchResults, CatalogInfo
+from rules_spider.outputs.batch_results import BatchResults, CatalogInfo
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ class Command(ArgsCommand):
         from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results
         from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
-        from rules_spider.outputs.results import crawl_stats_from_results
+        from rules_spider.outputs.batch_results import crawl_stats_from_results
         from rules_spider.writers.base import WriterRegistry
 
         assert self.settings is not None

@@ -46,7 +46,7 @@ from rules_spider.learning.persistence import (
     read_metadata,
 )
 from rules_spider.learning.recommendations import recommend
-from rules_spider.learning.results import (
+from rules_spider.learning.engine_results import (
     BatchOutcome,
     QualityPrediction,
     Recommendation,

@@ -33,7 +33,7 @@ from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
 from rules_spider.outputs.atomic import staged_tree
 from rules_spider.outputs.metrics import quality_metrics
 from rules_spider.outputs.paths import safe_join, unique_slugs
-from rules_spider.outputs.results import (
+from rules_spider.outputs.batch_results import (
     BatchResults,
     CatalogInfo,
     ClusterSummary,
@@ -171,7 +171,7 @@ def build_outputs(
 
     ``formats`` are names registered in ``writers`` (unknown names raise
     KeyError before anything is written). ``crawl_stats`` is described in
-    ``outputs.results``; ``previous_results`` is the previous
+    ``outputs.batch_results``; ``previous_results`` is the previous
     batch_results.json (``load_previous_results``) for ``improvement_score``.
     """
     build_started = clock()

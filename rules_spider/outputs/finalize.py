@@ -18,7 +18,7 @@ from rules_spider.config import RulesConfig
 from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_results
 from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
-from rules_spider.outputs.results import BatchResults, CatalogInfo, page_counts
+from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
 from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.writers.base import WriterRegistry

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from rules_spider.clustering import Clustering, MapPoint, RuleCluster, quality_order
 from rules_spider.items import Rule
 from rules_spider.outputs.report_template import CSS, PAGE
-from rules_spider.outputs.results import BatchResults
+from rules_spider.outputs.batch_results import BatchResults
 
 PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",

@@ -1,13 +1,15 @@
-"""Where the learning state lives, and the rule that models load only from there."""
+"""The rule that engine state and models are loaded from and saved to the state directory only.
+
+Where that directory is comes from the config (``RulesConfig.state_dir``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rules_spider.outputs.paths import UnsafePathError
 
-class UnsafePathError(ValueError):
-    """A path that would load or save engine files outside the state directory."""
-
+__all__ = ["UnsafePathError", "resolve_in_state_dir"]
 
 def resolve_in_state_dir(state_dir: Path, path: str | Path) -> Path:
     """Resolve ``path`` (relative paths are taken from ``state_dir``) and refuse
