@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pytest_twisted import ensureDeferred
 
-from tests.docs_server import DocsServer
 from tests.crawling import run_crawl
+from tests.docs_server import DocsServer
 
 SENTENCE = "You should always pin flaky_version in production."
 SHORT_PAGE = """<!DOCTYPE html>
