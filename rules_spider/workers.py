@@ -5,6 +5,11 @@ functions; on the reactor's thread they would halve the crawl (the GIL makes
 threads no help). A process pool runs them beside the crawl instead.
 ``RULES_PROCESS_WORKERS``: ``auto`` (one less than the CPU count), a number,
 or ``0`` to run everything inline in the crawl process.
+
+A crawl killed with SIGKILL (the OOM killer, a scrapyd cancel that escalates)
+cannot shut its pool down, so every worker watches its parent: a thread in
+the worker checks every ``PARENT_CHECK_SECONDS`` that the process that
+started it is still its parent, and ends the worker when it is not.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -26,6 +33,20 @@ from rules_spider.config import rules_config
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    # Reparented: the crawl process is gone and nobody will collect our results.
+    os._exit(1)
+
+
+def watch_parent(parent_pid: int) -> None:
+    """Pool initializer: end this worker process once ``parent_pid`` is no longer its parent."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="watch-parent", daemon=True).start()
 
 
 def worker_count(setting: str | int | None) -> int:
@@ -48,7 +69,14 @@ class PagePool:
         self.workers = workers if is_asyncio_available() else 0
         # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
         self._executor = (
-            ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn")) if self.workers else None
+            ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
+            )
+            if self.workers
+            else None
         )
 
     @classmethod
