@@ -388,7 +388,7 @@ class SelfImprovingEngine:
         self, test_id: str, rule_id: str, variant_a: str, variant_b: str, **options: Any
     ) -> abtest.ABTest:
         """Start testing two phrasings of ``rule_id`` (options: signal_type,
-        split, alpha, min_samples_per_arm)."""
+        split, alpha, min_samples_per_arm: the fixed horizon, see :mod:`abtest`)."""
         test = abtest.ABTest(
             test_id=test_id, rule_id=rule_id, variant_a=variant_a, variant_b=variant_b, **options
         )
