@@ -15,6 +15,7 @@ from typing import Any
 from rules_spider.analysis.dedupe import merge_near_duplicates
 from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
+from rules_spider.items import Rule
 from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_results
 from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
@@ -51,6 +52,11 @@ def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
     }
 
 
+def stable_order(rule: Rule) -> tuple[str, str, str]:
+    """Sort key of a rule that depends on nothing but the rule (page, id, then every field)."""
+    return rule.url, rule.id, json.dumps(asdict(rule), sort_keys=True, ensure_ascii=False)
+
+
 def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
     """Write rules.jsonl atomically: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,13 +80,20 @@ def finalize_run(
     summaries: list[CrawlSummary],
 ) -> BatchResults:
     catalog_dir = config.catalog_dir(catalog.name)
+    superseded = {url for summary in summaries for url in summary.superseded_pages}
     rules = []
     for data in iter_rule_dicts([p for p in part_paths if p.is_file()]):
         try:
-            rules.append(rule_from_mapping(data))
+            rule = rule_from_mapping(data)
         except InvalidRuleError as exc:
             # One bad rule must not cost the run its outputs: skip it, say which.
             logger.warning("Skipping invalid rule %s from %s: %s", data.get("id"), data.get("url"), exc)
+            continue
+        if rule.url not in superseded:
+            rules.append(rule)
+    # Part files hold rules in the order pages happened to arrive; the merge keeps the first of
+    # equally good near-duplicates, so it gets them in an order that depends on the rules alone.
+    rules.sort(key=stable_order)
     merged = merge_near_duplicates(rules)
     logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
     write_rules_jsonl(catalog_dir / RULES_FILE, merged)
