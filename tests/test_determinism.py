@@ -32,7 +32,7 @@ class Delays:
 
 
 def output_bytes(catalog_dir: Path) -> dict[str, bytes]:
-    files = {"rules.jsonl": (catalog_dir / "rules.jsonl").read_bytes()}
+    files = {name: (catalog_dir / name).read_bytes() for name in ("rules.jsonl", "pages.jsonl")}
     for path in sorted(catalog_dir.glob("*/*_cluster_*/*")):
         files[str(path.relative_to(catalog_dir))] = path.read_bytes()
     results = json.loads((catalog_dir / "batch_results.json").read_text())
@@ -122,3 +122,20 @@ async def test_duplicate_pages_and_shared_rules_do_not_depend_on_arrival_order(t
     assert not [rule for rule in rules if "guide-print" in rule["url"]]
     shared = [rule for rule in rules if "Client.close()" in rule["evidence"]]
     assert len(shared) == 1 and len(shared[0]["urls"]) == 2
+
+
+@ensureDeferred
+async def test_a_second_crawl_of_an_unchanged_site_shows_no_improvement(tmp_path: Path):
+    dup_site(tmp_path / "site")
+    out = tmp_path / "out"
+    with DocsServer(tmp_path / "site") as server:
+        catalog = tmp_path / "dup.yaml"
+        catalog.write_text(f"sources:\n  - url: {server.url('/dup/')}\n    name: Dup\n    technology: python\n")
+        for _ in range(2):
+            await run_crawl({"RULES_OUTPUT_DIR": str(out), "RULES_REPORT": False, "RULES_FORMATS": "cursor"},
+                            catalog=str(catalog))  # fmt: skip
+        kept = [server.url(f"/dup/{name}") for name in ("", "close-a.html", "close-b.html", "guide.html")]
+    pages = [json.loads(line) for line in (out / "dup" / "pages.jsonl").read_text().splitlines()]
+    assert [p["url"] for p in pages] == sorted(kept)  # the printable copy is not a page of its own
+    metrics = json.loads((out / "dup" / "batch_results.json").read_text())["quality_metrics"]
+    assert metrics["improvement_score"] == 0.0 and metrics["semantic_richness"] > 0

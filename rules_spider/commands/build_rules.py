@@ -65,7 +65,8 @@ class Command(ArgsCommand):
         return "Rebuild a catalog's rule files, batch_results.json and report from rules.jsonl"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results
+        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results, load_previous_run
+        from rules_spider.outputs.pages import PAGES_FILE, read_page_records
         from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
         from rules_spider.outputs.batch_results import crawl_stats_from_results
@@ -89,14 +90,16 @@ class Command(ArgsCommand):
         if not rules_path.is_file():
             raise UsageError(f"No rules at {rules_path}", print_help=False)
         previous = load_previous_results(out_dir)
+        pages_path = out_dir / PAGES_FILE
         results = build_outputs(
             rules_path,
             out_dir,
             catalog,
             list(config.formats),
             crawl_stats_from_results(previous),
-            previous,
+            load_previous_run(out_dir),
             WriterRegistry(config.writers),
+            pages=read_page_records([pages_path]) if pages_path.is_file() else None,
             max_clusters=config.max_clusters,
             random_state=config.cluster_random_state,
             report=config.report,
@@ -117,7 +120,7 @@ def merge_parts(catalog_value: str, config: RulesConfig, out_dir: Path) -> Batch
     """Merge every run's part file and crawl summary under ``out_dir/.parts`` and build the outputs."""
     from rules_spider.catalog import load_catalog
     from rules_spider.outputs.finalize import finalize_run
-    from rules_spider.outputs.parts import PARTS_DIR, run_parts_path
+    from rules_spider.outputs.parts import PAGES_SUFFIX, PARTS_DIR, run_parts_path
     from rules_spider.outputs.summary import CrawlSummary
 
     try:
@@ -128,6 +131,7 @@ def merge_parts(catalog_value: str, config: RulesConfig, out_dir: Path) -> Batch
     # A run that kept no rule leaves only its summary; its pages still count.
     run_ids = sorted(
         {p.name.removesuffix(".jsonl") for p in parts_dir.glob("*.jsonl")}
+        | {p.name.removesuffix(PAGES_SUFFIX) for p in parts_dir.glob(f"*{PAGES_SUFFIX}")}
         | {p.name.removesuffix(".stats.json") for p in parts_dir.glob("*.stats.json")}
     )
     summaries: list[CrawlSummary] = []

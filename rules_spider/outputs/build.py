@@ -4,6 +4,7 @@ Layout (``O/C`` is ``out_dir``)::
 
     O/C/batch_results.json
     O/C/rules.jsonl                       (rewritten with each rule's ``cluster``)
+    O/C/pages.jsonl                       (the pages crawled, ``outputs.pages``; when known)
     O/C/report.html
     O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules.md
     O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules_part<i>.md   (i >= 2: windsurf splits)
@@ -31,7 +32,8 @@ from typing import Any
 from rules_spider import settings as defaults
 from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
 from rules_spider.outputs.atomic import staged_tree
-from rules_spider.outputs.metrics import quality_metrics
+from rules_spider.outputs.metrics import PreviousRun, quality_metrics
+from rules_spider.outputs.pages import PAGES_FILE, PageRecord, pages_text, read_page_records
 from rules_spider.outputs.paths import safe_join, unique_slugs
 from rules_spider.outputs.batch_results import (
     BatchResults,
@@ -77,6 +79,16 @@ def load_previous_results(out_dir: Path) -> dict[str, Any] | None:
         logger.warning("Ignoring unreadable %s: %s", path, exc)
         return None
     return data if isinstance(data, dict) else None
+
+
+def load_previous_run(out_dir: Path) -> PreviousRun | None:
+    """The rules and page records now in ``out_dir`` (what a build there replaces), or None
+    when there are no page records to compare over."""
+    pages_path = Path(out_dir) / PAGES_FILE
+    if not pages_path.is_file():
+        return None
+    rules, _ = read_rules(Path(out_dir) / RULES_FILE)
+    return PreviousRun(rules=rules, pages=read_page_records([pages_path]))
 
 
 def part_file_name(tech_slug: str, fmt: str, part: int) -> str:
@@ -159,9 +171,10 @@ def build_outputs(
     catalog: CatalogInfo,
     formats: Sequence[str] | str,
     crawl_stats: Mapping[str, Any] | None,
-    previous_results: Mapping[str, Any] | None,
+    previous_run: PreviousRun | None,
     writers: WriterRegistry,
     *,
+    pages: Sequence[PageRecord] | None = None,
     max_clusters: int = defaults.RULES_MAX_CLUSTERS,
     random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
     report: bool = defaults.RULES_REPORT,
@@ -171,8 +184,10 @@ def build_outputs(
 
     ``formats`` are names registered in ``writers`` (unknown names raise
     KeyError before anything is written). ``crawl_stats`` is described in
-    ``outputs.batch_results``; ``previous_results`` is the previous
-    batch_results.json (``load_previous_results``) for ``improvement_score``.
+    ``outputs.batch_results``; ``previous_run`` is what the build replaces
+    (``load_previous_run``, read before rules.jsonl is rewritten) for
+    ``improvement_score``; ``pages`` are the run's page records, written to
+    pages.jsonl (None: no page records, so no ``semantic_richness``).
     """
     build_started = clock()
     selected = writers.select(formats)
@@ -194,6 +209,9 @@ def build_outputs(
         staged.owned |= tech_dirs
         cluster_of = {(r.technology, r.id): r.cluster for r in clustering.rules if r.cluster is not None}
         write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
+        if pages is not None:
+            _write_synced(staged.root / PAGES_FILE, pages_text(pages))
+            staged.owned.add(PAGES_FILE)
 
         rules_per_source = Counter(r.source_name for r in clustering.rules)
         rows = source_rows(catalog, rules_per_source, crawl_stats)
@@ -212,7 +230,14 @@ def build_outputs(
             total_rules_generated=len(clustering.rules),
             technologies=list(catalog.technologies),
             clusters=summaries,
-            quality_metrics=quality_metrics(clustering.clusters, catalog.technologies, previous_results),
+            quality_metrics=quality_metrics(
+                clustering,
+                catalog.technologies,
+                pages,
+                previous_run,
+                max_clusters=max_clusters,
+                random_state=random_state,
+            ),
             generator=_generator(crawl_stats, clustering),
             quality_model=(crawl_stats or {}).get("quality_model"),
             formats=[w.name for w in selected],

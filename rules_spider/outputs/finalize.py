@@ -17,8 +17,9 @@ from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
 from rules_spider.items import Rule
 from rules_spider.outputs.atomic import write_text_atomic
-from rules_spider.outputs.build import build_outputs, load_previous_results
-from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
+from rules_spider.outputs.build import build_outputs, load_previous_run
+from rules_spider.outputs.pages import read_page_records
+from rules_spider.outputs.parts import PAGES_SUFFIX, iter_rule_dicts, run_stats_path
 from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
 from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
@@ -96,6 +97,9 @@ def finalize_run(
     rules.sort(key=stable_order)
     merged = merge_near_duplicates(rules)
     logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
+    page_parts = [part.with_suffix(PAGES_SUFFIX) for part in part_paths]
+    pages = [page for page in read_page_records(page_parts) if page.url not in superseded]
+    previous = load_previous_run(catalog_dir)  # before rules.jsonl is replaced
     write_rules_jsonl(catalog_dir / RULES_FILE, merged)
     summary = merge_summaries(summaries) if summaries else None
     results = build_outputs(
@@ -104,8 +108,9 @@ def finalize_run(
         CatalogInfo.from_catalog(catalog),
         list(config.formats),
         crawl_stats_for_build(summary) if summary else None,
-        load_previous_results(catalog_dir),
+        previous,
         WriterRegistry(config.writers),
+        pages=pages,
         max_clusters=config.max_clusters,
         random_state=config.cluster_random_state,
         report=config.report,
@@ -113,5 +118,6 @@ def finalize_run(
     record_in_feedback_store(config, merged, summary.run_id if summary else catalog.name)
     for part in part_paths:
         part.unlink(missing_ok=True)
+        part.with_suffix(PAGES_SUFFIX).unlink(missing_ok=True)
         part.with_suffix(".stats.json").unlink(missing_ok=True)
     return results
