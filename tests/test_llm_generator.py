@@ -208,7 +208,8 @@ async def test_a_crawl_sends_at_most_rules_llm_max_concurrent_requests(server, d
         catalog=str(catalog),
     )
     pages = result.stats["pages/extracted"]
-    assert pages >= 10 and result.stats["rules/llm/requests"] == server.call_count == pages
+    # One request a page (a page replaced by a shorter URL of the same content costs one more).
+    assert pages >= 10 and result.stats["rules/llm/requests"] == server.call_count >= pages
     assert server.max_in_flight == 2
 
 
