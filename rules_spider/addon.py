@@ -1,10 +1,14 @@
-"""Maps the project's RULES_* settings onto Scrapy's own, once, before the crawl starts."""
+"""Maps the project's RULES_* settings onto Scrapy's own, once, before the crawl starts,
+and holds the crawl's parsed RulesConfig (``rules_spider.config.rules_config``)."""
 
 from __future__ import annotations
 
 import logging
 
+from scrapy.crawler import Crawler
 from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
+
+from rules_spider.config import RulesConfig
 
 logger = logging.getLogger(__name__)
 
@@ -17,7 +21,26 @@ class RulesAddon:
 
     Values are set at ``addon`` priority, so a Scrapy setting given in the
     project settings or on the command line still wins over the mapping.
+    ``config`` is the crawl's RulesConfig, parsed on first use: components ask
+    for it once the add-ons have run, so it sees the settings as they are
+    for the crawl.
     """
+
+    def __init__(self, crawler: Crawler | None = None):
+        self._crawler = crawler
+        self._config: RulesConfig | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RulesAddon:
+        return cls(crawler)
+
+    @property
+    def config(self) -> RulesConfig:
+        if self._config is None:
+            if self._crawler is None:
+                raise RuntimeError("RulesAddon built without a crawler has no crawl config")
+            self._config = RulesConfig.from_settings(self._crawler.settings)
+        return self._config
 
     def update_settings(self, settings: BaseSettings) -> None:
         max_concurrent = settings.getint("RULES_MAX_CONCURRENT")

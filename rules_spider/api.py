@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules_spider import settings as defaults
 from rules_spider.catalog import DocumentationSource, load_catalog
 from rules_spider.outputs.paths import safe_join, slugify
 
@@ -78,9 +79,9 @@ class MLBatchProcessor:
     def __init__(
         self,
         bedrock_config: dict[str, Any] | None = None,
-        output_dir: str | os.PathLike[str] = "output",
-        quality_threshold: float = 0.6,
-        max_concurrent: int = 16,
+        output_dir: str | os.PathLike[str] = defaults.RULES_OUTPUT_DIR,
+        quality_threshold: float = defaults.RULES_QUALITY_THRESHOLD,
+        max_concurrent: int = defaults.RULES_MAX_CONCURRENT,
         generator: str | None = None,
         generator_config: dict[str, Any] | None = None,
         settings: dict[str, Any] | None = None,
@@ -179,7 +180,7 @@ class _Options(BaseModel):
 
 
 async def process_popular_frameworks(
-    output_dir: str | os.PathLike[str] = "output",
+    output_dir: str | os.PathLike[str] = defaults.RULES_OUTPUT_DIR,
     bedrock_config: dict[str, Any] | None = None,
     formats: Sequence[RuleFormat | str] = (RuleFormat.CURSOR, RuleFormat.WINDSURF),
     catalog: str = "frameworks",

@@ -19,15 +19,14 @@ For each technology group of ``n`` rules:
       mean_sim = (||S||^2 - sum_i ||x_i||^2) / (m * (m - 1))
 
   since ``||S||^2 = sum_i ||x_i||^2 + sum_{i != j} x_i . x_j``.
-* Coherence of a cluster::
-
-      coherence = 0.6 * mean_sim + 0.4 * mean_quality
-
-  ``mean_quality`` is the mean ``quality_score`` of the rules that have one.
-  A single-rule cluster has no pair to compare, so its coherence is its mean
-  quality alone (the similarity term is not invented); likewise a cluster
-  whose rules have no quality score gets ``mean_sim`` alone, and ``None`` when
-  neither is known.
+* Coherence of a cluster is its mean pairwise cosine similarity, in [0, 1]:
+  how much its rules talk about the same thing (0: no two rules share a
+  term, 1: all say the same). Rule quality is not part of it (the quality
+  filter keeps every score above the threshold, so it would only add a
+  floor). A single-rule cluster has no pair to compare: ``None``.
+* Similarity of a technology: the mean pairwise cosine similarity of all its
+  rules (``Clustering.technology_similarity``), what ``rule_diversity`` is
+  measured against.
 * Name: the top three terms of the cluster's TF-IDF centroid; ``keywords``:
   its top eight terms.
 * Rules inside a cluster are ordered by ``quality_score`` (highest first,
@@ -48,13 +47,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from rules_spider import settings as defaults
 from rules_spider.items import Rule
 
 # scikit-learn is imported inside the functions that fit: importing it takes seconds, and
 # writers, commands and the report import this module for its data classes alone.
 
-SIMILARITY_WEIGHT = 0.6
-QUALITY_WEIGHT = 0.4
 NAME_TERMS = 3
 KEYWORD_TERMS = 8
 DEFAULT_N_INIT = 3
@@ -84,7 +82,6 @@ class RuleCluster:
     rules: tuple[Rule, ...]
     mean_similarity: float | None
     mean_quality: float | None
-    coherence: float | None
     sources: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -94,6 +91,11 @@ class RuleCluster:
     @property
     def size(self) -> int:
         return len(self.rules)
+
+    @property
+    def coherence(self) -> float | None:
+        """The cluster's mean pairwise cosine similarity (see the module docstring)."""
+        return self.mean_similarity
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +115,8 @@ class Clustering:
 
     clusters: tuple[RuleCluster, ...]
     points: tuple[MapPoint, ...]
+    # technology -> mean pairwise cosine similarity of all its rules (None below two rules)
+    technology_similarity: dict[str, float | None] = dataclasses.field(default_factory=dict)
 
     def by_technology(self) -> dict[str, list[RuleCluster]]:
         grouped: dict[str, list[RuleCluster]] = {}
@@ -125,7 +129,7 @@ class Clustering:
         return [rule for cluster in self.clusters for rule in cluster.rules]
 
 
-def n_clusters_for(n_rules: int, max_clusters: int = 8) -> int:
+def n_clusters_for(n_rules: int, max_clusters: int = defaults.RULES_MAX_CLUSTERS) -> int:
     """``min(max(2, n // 3), max_clusters, n)``; 0 for an empty group."""
     if n_rules <= 0:
         return 0
@@ -147,17 +151,6 @@ def mean_pairwise_cosine(rows: sparse.csr_matrix | np.ndarray) -> float | None:
     value = (float(total @ total) - own) / (m * (m - 1))
     # Non-negative TF-IDF rows give cosines in [0, 1]; clip float round-off only.
     return min(1.0, max(0.0, value))
-
-
-def coherence_score(mean_similarity: float | None, mean_quality: float | None) -> float | None:
-    """0.6 * similarity + 0.4 * quality, or whichever of the two is known."""
-    if mean_similarity is None and mean_quality is None:
-        return None
-    if mean_similarity is None:
-        return mean_quality
-    if mean_quality is None:
-        return mean_similarity
-    return SIMILARITY_WEIGHT * mean_similarity + QUALITY_WEIGHT * mean_quality
 
 
 def mean_quality(rules: Iterable[Rule]) -> float | None:
@@ -239,7 +232,7 @@ def _cluster_group(
     max_clusters: int,
     random_state: int,
     n_init: int,
-) -> tuple[list[RuleCluster], list[MapPoint]]:
+) -> tuple[list[RuleCluster], list[MapPoint], float | None]:
     vectorised = _vectorise(rules)
     n = len(rules)
     if vectorised is None:
@@ -278,7 +271,6 @@ def _cluster_group(
                 rules=tuple(dataclasses.replace(r, cluster=index) for r in ordered),
                 mean_similarity=similarity,
                 mean_quality=quality,
-                coherence=coherence_score(similarity, quality),
             )
         )
     coords = _map_coordinates(matrix, n, random_state)
@@ -286,14 +278,15 @@ def _cluster_group(
         MapPoint(rule.id, technology, int(cluster_of_row[i]), float(coords[i, 0]), float(coords[i, 1]))
         for i, rule in enumerate(rules)
     ]
-    return clusters, points
+    group_similarity = mean_pairwise_cosine(matrix) if matrix is not None else None
+    return clusters, points, group_similarity
 
 
 def cluster_rules(
     rules: Iterable[Rule],
     *,
-    max_clusters: int = 8,
-    random_state: int = 42,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
     n_init: int = DEFAULT_N_INIT,
 ) -> Clustering:
     """Cluster ``rules`` per technology; see the module docstring for the method.
@@ -306,9 +299,10 @@ def cluster_rules(
         groups[rule.technology].setdefault(rule.id, rule)
     clusters: list[RuleCluster] = []
     points: list[MapPoint] = []
+    similarity: dict[str, float | None] = {}
     for technology in sorted(groups):
         members = sorted(groups[technology].values(), key=lambda r: r.id)
-        group_clusters, group_points = _cluster_group(
+        group_clusters, group_points, similarity[technology] = _cluster_group(
             technology,
             members,
             max_clusters=max_clusters,
@@ -317,4 +311,4 @@ def cluster_rules(
         )
         clusters.extend(group_clusters)
         points.extend(group_points)
-    return Clustering(tuple(clusters), tuple(points))
+    return Clustering(tuple(clusters), tuple(points), similarity)

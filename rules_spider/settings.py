@@ -67,6 +67,8 @@ ITEM_PIPELINES = {
 }
 
 EXTENSIONS = {
+    # The worker processes the page pipelines run their CPU work in (RULES_PROCESS_WORKERS).
+    "rules_spider.workers.PagePool": 100,
     "rules_spider.extensions.progress.ProgressLog": 110,
     "rules_spider.extensions.build_outputs.BuildOutputsOnClose": 500,
 }
@@ -90,8 +92,6 @@ RULES_PLAYWRIGHT_TIMEOUT_MS = 20000
 # --- Extraction ------------------------------------------------------------
 # Processes that extract and analyse pages beside the crawl: "auto" = CPU count - 1, 0 = inline.
 RULES_PROCESS_WORKERS = "auto"
-# Pages whose extracted text is shorter than this carry nothing to learn from.
-RULES_MIN_PAGE_CHARS = 80
 
 # --- Generation ------------------------------------------------------------
 RULES_GENERATOR = "extractive"  # extractive | bedrock | transformers | openai
@@ -159,6 +159,7 @@ RULES_BUILD_ON_CLOSE = True
 RULES_REPORT = True
 
 # --- Progress --------------------------------------------------------------
+# Seconds between per-source progress logs; 0 switches them off.
 RULES_PROGRESS_INTERVAL = 30.0
 
 # --- Distributed -----------------------------------------------------------

@@ -5,6 +5,11 @@ functions; on the reactor's thread they would halve the crawl (the GIL makes
 threads no help). A process pool runs them beside the crawl instead.
 ``RULES_PROCESS_WORKERS``: ``auto`` (one less than the CPU count), a number,
 or ``0`` to run everything inline in the crawl process.
+
+A crawl killed with SIGKILL (the OOM killer, a scrapyd cancel that escalates)
+cannot shut its pool down, so every worker watches its parent: a thread in
+the worker checks every ``PARENT_CHECK_SECONDS`` that the process that
+started it is still its parent, and ends the worker when it is not.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
@@ -21,9 +28,25 @@ from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import is_asyncio_available
 
+from rules_spider.config import rules_config
+
 logger = logging.getLogger(__name__)
 
 _T = TypeVar("_T")
+
+PARENT_CHECK_SECONDS = 0.5
+
+
+def _exit_when_orphaned(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_CHECK_SECONDS)
+    # Reparented: the crawl process is gone and nobody will collect our results.
+    os._exit(1)
+
+
+def watch_parent(parent_pid: int) -> None:
+    """Pool initializer: end this worker process once ``parent_pid`` is no longer its parent."""
+    threading.Thread(target=_exit_when_orphaned, args=(parent_pid,), name="watch-parent", daemon=True).start()
 
 
 def worker_count(setting: str | int | None) -> int:
@@ -36,14 +59,33 @@ def worker_count(setting: str | int | None) -> int:
 
 
 class PagePool:
-    """Runs pure per-page functions in worker processes, or inline when there are none."""
+    """Runs pure per-page functions in worker processes, or inline when there are none.
+
+    In a crawl it is an extension (``EXTENSIONS``), shared by the pipelines
+    through ``page_pool(crawler)`` and shut down when the spider closes.
+    """
 
     def __init__(self, workers: int):
         self.workers = workers if is_asyncio_available() else 0
         # spawn, not fork: forking a process that runs a reactor and threads is unsafe.
         self._executor = (
-            ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn")) if self.workers else None
+            ProcessPoolExecutor(
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
+            )
+            if self.workers
+            else None
         )
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PagePool:
+        pool = cls(rules_config(crawler).process_workers)
+        crawler.signals.connect(pool.shutdown, signal=signals.spider_closed)
+        crawler.stats.set_value("rules/process_workers", pool.workers)
+        logger.info("Page analysis in %s", f"{pool.workers} worker process(es)" if pool.workers else "the crawl process")
+        return pool
 
     async def run(self, fn: Callable[..., _T], *args: Any) -> _T:
         if self._executor is None:
@@ -57,12 +99,8 @@ class PagePool:
 
 
 def page_pool(crawler: Crawler) -> PagePool:
-    """The crawl's one pool, shared by the pipelines, shut down when the spider closes."""
-    pool = getattr(crawler, "_rules_page_pool", None)
+    """The crawl's one pool (the PagePool extension), for the pipelines."""
+    pool = crawler.get_extension(PagePool)
     if pool is None:
-        pool = PagePool(worker_count(crawler.settings.get("RULES_PROCESS_WORKERS")))
-        crawler._rules_page_pool = pool  # type: ignore[attr-defined]
-        crawler.signals.connect(pool.shutdown, signal=signals.spider_closed)
-        crawler.stats.set_value("rules/process_workers", pool.workers)
-        logger.info("Page analysis in %s", f"{pool.workers} worker process(es)" if pool.workers else "the crawl process")
+        raise ValueError("rules_spider.workers.PagePool is not in EXTENSIONS: the page pipelines run their work in it")
     return pool

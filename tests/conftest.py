@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rules_spider.devserver import DocsServer
+from tests.docs_server import DocsServer
 
 SITES = Path(__file__).parent / "sites"
 

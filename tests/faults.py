@@ -1,6 +1,6 @@
 """Fault injection for crawl tests: misbehaving responses, a faulty docs site and a generated big site.
 
-Every behaviour is a ``Behaviour`` for :class:`rules_spider.devserver.DocsServer`
+Every behaviour is a ``Behaviour`` for :class:`tests.docs_server.DocsServer`
 (it gets the request handler and writes the whole response itself). The
 faulty site puts one fault per page under a few sources, each with a healthy
 start page, and says which stats key each fault must be counted under.
@@ -19,7 +19,7 @@ from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from rules_spider.devserver import Behaviour
+from tests.docs_server import Behaviour
 
 Handler = SimpleHTTPRequestHandler
 
@@ -449,7 +449,7 @@ def build_generated_site(root: Path, n_pages: int, *, prefix: str = "/gen/", fan
 
 _SERVER_SCRIPT = """
 import json, sys
-from rules_spider.devserver import DocsServer
+from tests.docs_server import DocsServer
 with DocsServer(sys.argv[1]) as server:
     print(server.port, flush=True)
     sys.stdin.read()  # serve until the parent closes our stdin

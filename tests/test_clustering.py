@@ -11,14 +11,7 @@ import pytest
 from scipy import sparse
 from sklearn.preprocessing import normalize
 
-from rules_spider.clustering import (
-    QUALITY_WEIGHT,
-    SIMILARITY_WEIGHT,
-    cluster_rules,
-    coherence_score,
-    mean_pairwise_cosine,
-    n_clusters_for,
-)
+from rules_spider.clustering import cluster_rules, mean_pairwise_cosine, n_clusters_for
 from rules_spider.items import Rule
 from tests.test_outputs_fixtures import make_rule, sample_rules
 
@@ -53,12 +46,12 @@ def test_cluster_counts_follow_the_formula_per_technology():
         assert all(r.cluster == c.index for c in clusters for r in c.rules)
 
 
-def test_one_rule_is_one_cluster_with_quality_as_coherence():
+def test_one_rule_is_one_cluster_without_a_coherence():
     rule = make_rule("python", "async", "Use async def only for non-blocking code.", 1, quality=0.8)
     (cluster,) = cluster_rules([rule]).clusters
     assert cluster.size == 1
-    assert cluster.mean_similarity is None
-    assert cluster.coherence == pytest.approx(0.8)
+    assert cluster.mean_similarity is None and cluster.coherence is None  # no pair to compare
+    assert cluster.mean_quality == pytest.approx(0.8)
 
 
 def test_two_rules_are_two_clusters():
@@ -85,8 +78,7 @@ def test_rules_without_usable_terms_form_one_cluster():
         for n in range(6)
     ]
     (cluster,) = cluster_rules(rules).clusters
-    assert cluster.mean_similarity is None
-    assert cluster.coherence == pytest.approx(0.5)
+    assert cluster.mean_similarity is None and cluster.coherence is None
     assert cluster.name == "x rules"
 
 
@@ -116,11 +108,6 @@ def test_mean_pairwise_cosine_hand_example():
     assert mean_pairwise_cosine(rows) == pytest.approx(1.4 / 3)
     assert mean_pairwise_cosine(sparse.csr_matrix(rows)) == pytest.approx(1.4 / 3)
     assert mean_pairwise_cosine(rows[:1]) is None
-    assert coherence_score(1.4 / 3, 0.5) == pytest.approx(0.6 * 1.4 / 3 + 0.4 * 0.5)
-    assert (SIMILARITY_WEIGHT, QUALITY_WEIGHT) == (0.6, 0.4)
-    assert coherence_score(None, 0.5) == 0.5
-    assert coherence_score(0.3, None) == 0.3
-    assert coherence_score(None, None) is None
 
 
 def test_centroid_trick_matches_all_pairs():
@@ -130,17 +117,6 @@ def test_centroid_trick_matches_all_pairs():
     matrix = sparse.csr_matrix(normalize(dense))
     brute = [float(matrix[i].multiply(matrix[j]).sum()) for i, j in itertools.combinations(range(40), 2)]
     assert mean_pairwise_cosine(matrix) == pytest.approx(sum(brute) / len(brute))
-
-
-def test_cluster_coherence_combines_similarity_and_quality():
-    clustering = cluster_rules(sample_rules(120))
-    for cluster in clustering.clusters:
-        if cluster.size > 1:
-            expected = 0.6 * cluster.mean_similarity + 0.4 * cluster.mean_quality
-            assert cluster.coherence == pytest.approx(expected)
-            assert 0.0 <= cluster.mean_similarity <= 1.0
-        scores = [r.quality_score for r in cluster.rules]
-        assert cluster.mean_quality == pytest.approx(sum(scores) / len(scores))
 
 
 def test_names_and_keywords_come_from_the_centroid():

@@ -4,19 +4,21 @@ same JOBDIR resumes without fetching finished pages again (the crawl journal).""
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
 import time
 from collections import Counter
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 from pytest_twisted import ensureDeferred
 
-from rules_spider.devserver import DocsServer
 from rules_spider.journal import CrawlJournal, discard_stale_jobdir, drop_torn_tail, journal_path, read_journal
 from tests.crawling import run_crawl
+from tests.docs_server import DocsServer
 from tests.faults import build_generated_site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,3 +180,75 @@ def test_one_invalid_rule_in_a_part_does_not_cost_the_run(tmp_path):
     part.write_text(_json.dumps(good) + "\n" + _json.dumps({**good, "id": "b2", "title": ""}) + "\n")
     results = finalize_run(catalog, config, [part], [])
     assert results.total_rules_generated == 1
+
+
+# --- worker processes of a killed crawl ----------------------------------------------------------
+
+
+def children_of(pid: int) -> dict[int, str]:
+    """Live (not zombie) direct children of ``pid``: pid -> command line."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        state, ppid = text[text.rindex(")") + 2 :].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found[int(stat.parent.name)] = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    return found
+
+
+def is_alive(pid: int) -> bool:
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return text[text.rindex(")") + 2] != "Z"
+
+
+def test_worker_processes_exit_when_the_crawl_is_sigkilled(tmp_path, capsys):
+    site = tmp_path / "site"
+    pages = build_generated_site(site, 80)
+
+    def slow(handler) -> None:
+        time.sleep(0.2)
+        try:
+            SimpleHTTPRequestHandler.do_GET(handler)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the crawl was killed mid-response
+
+    with DocsServer(site, behaviours=dict.fromkeys(pages, slow)) as server:
+        catalog = tmp_path / "gen.yaml"
+        catalog.write_text(f"name: gen\nsources:\n  - url: {server.url('/gen/')}\n    name: Gen\n    technology: go\n")
+        log = (tmp_path / "crawl.log").open("w")
+        command = scrapy_crawl(catalog, tmp_path / "out", "RULES_PROCESS_WORKERS=2", f"RULES_MAX_CONCURRENT={CONCURRENCY}")
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        workers: dict[int, str] = {}
+        try:
+            deadline = time.monotonic() + 90
+            while len([c for c in workers.values() if "spawn_main" in c]) < 2:
+                assert process.poll() is None, "the crawl ended before its workers started"
+                assert time.monotonic() < deadline, "no worker processes after 90 s"
+                time.sleep(0.05)
+                workers = children_of(process.pid)
+            time.sleep(0.5)  # pages in flight in the workers
+            workers = children_of(process.pid)  # the workers and multiprocessing's resource tracker
+            process.send_signal(signal.SIGKILL)
+            killed = time.monotonic()
+            process.wait(timeout=30)
+            while [pid for pid in workers if is_alive(pid)] and time.monotonic() - killed < 15:
+                time.sleep(0.05)
+            survived = time.monotonic() - killed
+            left = {pid: cmd for pid, cmd in workers.items() if is_alive(pid)}
+        finally:
+            process.kill()
+            process.wait(timeout=30)
+            for pid in workers:  # never leave one behind, whatever the outcome
+                if is_alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+    with capsys.disabled():
+        print(f"\n[orphans] {len(workers)} child processes of the killed crawl; {len(left)} alive "
+              f"{survived:.2f} s after SIGKILL")
+    assert not left, f"still running {survived:.0f} s after the crawl was killed: {left}"
+    assert survived < 5

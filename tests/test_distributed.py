@@ -23,9 +23,9 @@ from scrapy.settings import Settings
 
 from rules_spider import settings as project_settings
 from rules_spider.addon import RulesAddon
-from rules_spider.devserver import DocsServer
 from rules_spider.distributed import Claim, SharedCrawl, key_prefix
 from tests.crawling import make_crawler, run_crawl
+from tests.docs_server import DocsServer
 from tests.servers import RedisServer
 from tests.test_end_to_end import rule_files
 

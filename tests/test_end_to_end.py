@@ -104,7 +104,6 @@ async def test_full_crawl_writes_the_output_contract(docs_server, fixture_catalo
             assert rule.get(key) is not None, (key, rule)
         text = texts.setdefault(rule["url"], page_text(docs_server, rule["url"]))
         assert " ".join(rule["evidence"].split()) in " ".join(text.split()), rule
-        assert rule["quality_score"] >= 0.6
     assert {r["technology"] for r in rules} == {"python", "typescript"}
 
     # Planted directives are captured; decoys and filler never are.

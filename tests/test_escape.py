@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pytest_twisted import ensureDeferred
 
-from rules_spider.devserver import DocsServer
 from rules_spider.learning.engine import MODEL_POINTER_KEY, SelfImprovingEngine
-from rules_spider.learning.paths import UnsafePathError
+from rules_spider.learning.state_dir import UnsafePathError
 from rules_spider.outputs.export import export_rules
 from rules_spider.settings import RULES_WRITERS
 from rules_spider.writers.base import WriterRegistry
 from tests.crawling import run_crawl
+from tests.docs_server import DocsServer
 from tests.fake_llm_servers import FakeLlmServer, chat_reply
 from tests.faults import directives, doc_page
 

@@ -91,7 +91,7 @@ def test_rule_fields_come_from_the_page() -> None:
         URL, [URL], "Pyrite", "python", "pyrite", 4
     )
     assert rule.generator == "extractive"
-    assert rule.heuristic_score is not None and 0.8 < rule.heuristic_score <= 1.0
+    assert rule.heuristic_score is not None and rule.heuristic_score > 0.8
     assert is_grounded(rule, page.text)
 
 
@@ -282,7 +282,6 @@ def _names_subject(body: str, subject: str, sentence: str) -> bool:
     return any(form in plain for form in forms if len(form) > 2)
 
 
-@pytest.mark.skipif(not PLANTED.exists(), reason="fixture sites (tests/sites/planted.json) are not written yet")
 def test_planted_directives_are_captured_and_decoys_are_not() -> None:
     planted = json.loads(PLANTED.read_text(encoding="utf-8"))
     decoys = [d for d in planted.pop("boilerplate", []) if len(d.split()) >= 3]

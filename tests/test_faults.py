@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pytest_twisted import ensureDeferred
 
-from rules_spider.devserver import DocsServer
 from tests.crawling import CrawlResult, run_crawl
+from tests.docs_server import DocsServer
 from tests.faults import BIG_PAGE_BYTES, RETRY_AFTER_SECONDS, TRAP_MAX_DEPTH, FaultySite, build_faulty_site
 from tests.test_spider import mkdocs_catalog, sphinx_catalog
 

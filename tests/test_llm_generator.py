@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
+from pytest_twisted import ensureDeferred
 
+from rules_spider.analysis import grounding
 from rules_spider.generation.base import GeneratorOutputError, RuleGenerator
 from rules_spider.generation.llm_schema import MAX_RESPONSE_CHARS
 from rules_spider.generation.openai_compat import OpenAICompatGenerator
 from rules_spider.generation.prompt import SYSTEM_PROMPT
 from rules_spider.ids import rule_id
+from tests.crawling import run_crawl
 from tests.fake_llm_servers import FakeLlmServer, chat_reply
 from tests.llm_helpers import (
     CODE,
@@ -188,15 +189,28 @@ def test_failed_pages_are_not_cached(server, tmp_path, stats):
     assert stats["rules/llm/cache_hit"] == 0
 
 
-def test_concurrent_pages_respect_max_concurrent(server, stats):
-    server.default = chat_reply(valid_answer(), delay=0.15)
-    gen = generator(server, stats, max_concurrent=2)
-    pages = [sample_page(f"{PAGE_URL}{i}/") for i in range(6)]
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        results = list(pool.map(gen.generate, pages))
-    assert [r[0].url for r in results] == [p.url for p in pages]
+@ensureDeferred
+async def test_a_crawl_sends_at_most_rules_llm_max_concurrent_requests(server, docs_server, write_catalog, tmp_path):
+    server.default = chat_reply(json.dumps({"rules": []}), delay=0.15)
+    catalog = write_catalog(
+        f"sources:\n  - url: {docs_server.url('/sphinx/')}\n    name: Pyrite\n    technology: python\n"
+        "    deny: ['changelog']\n"
+    )
+    result = await run_crawl(
+        {
+            "RULES_OUTPUT_DIR": str(tmp_path / "out"),
+            "RULES_GENERATOR": "openai",
+            "RULES_GENERATOR_CONFIG": {"base_url": f"{server.url}/v1", "model": "fake-model"},
+            "RULES_LLM_MAX_CONCURRENT": 2,
+            "CONCURRENT_REQUESTS": 16,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        },
+        catalog=str(catalog),
+    )
+    pages = result.stats["pages/extracted"]
+    # One request a page (a page replaced by a shorter URL of the same content costs one more).
+    assert pages >= 10 and result.stats["rules/llm/requests"] == server.call_count >= pages
     assert server.max_in_flight == 2
-    assert stats["rules/llm/requests"] == 6
 
 
 def test_page_without_text_costs_no_request(server, stats):
@@ -222,7 +236,6 @@ def test_long_page_is_cut_and_counted(server, stats):
 
 
 def test_kept_rules_pass_the_pipeline_grounding_check(server):
-    grounding = pytest.importorskip("rules_spider.analysis.grounding")
     server.enqueue(chat_reply(valid_answer(
         rule_json(PARAGRAPH, example="return db.all()"),
         rule_json(WARNING, example=PARAGRAPH),  # prose offered as code: example dropped

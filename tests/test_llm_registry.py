@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 from pydantic import ValidationError
 
@@ -58,10 +56,6 @@ def test_bad_config_is_a_validation_error_naming_the_field(name, config, field):
         make_generator(name, config, None, None)
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("rules_spider.generation.extractive") is None,
-    reason="the extractive generator is not written yet",
-)
 def test_extractive_generator_is_built():
     gen = make_generator("extractive", {}, None, None)
     assert gen.name == "extractive"

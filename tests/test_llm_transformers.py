@@ -10,7 +10,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+import torch
+import transformers
 from pydantic import ValidationError
+from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
 from rules_spider.generation.base import GeneratorOutputError, RuleGenerator
 from rules_spider.generation.llm_generator import LlmBackendError
@@ -21,10 +24,6 @@ from rules_spider.generation.transformers_local import (
     model_fingerprint,
 )
 from tests.llm_helpers import CountingStats, sample_page
-
-pytest.importorskip("torch")
-transformers = pytest.importorskip("transformers")
-tokenizers = pytest.importorskip("tokenizers")
 
 CORPUS = [
     '{ "rules" : [ { "title" : "t" , "body" : "b" , "evidence" : "e" , "category" : "c" } ] }',
@@ -44,8 +43,6 @@ def offline_hub(monkeypatch):
 
 
 def tiny_tokenizer():
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
     tok = Tokenizer(models.WordLevel(unk_token="[UNK]"))
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.train_from_iterator(
@@ -58,8 +55,6 @@ def tiny_tokenizer():
 
 @pytest.fixture(scope="module")
 def model_dirs(tmp_path_factory):
-    import torch
-
     torch.manual_seed(0)
     root = tmp_path_factory.mktemp("tiny-models")
     tokenizer = tiny_tokenizer()

@@ -11,8 +11,11 @@ import yaml
 
 from rules_spider.outputs import atomic
 from rules_spider.outputs.atomic import recover_interrupted_commit, staged_tree, write_text_atomic
-from rules_spider.outputs.build import build_outputs, load_previous_results
-from rules_spider.outputs.results import CatalogInfo, SourceInfo, crawl_stats_from_results
+from rules_spider.clustering import cluster_rules
+from rules_spider.outputs.build import build_outputs, load_previous_results, load_previous_run
+from rules_spider.outputs.metrics import improvement_score
+from rules_spider.outputs.pages import PageRecord, read_page_records
+from rules_spider.outputs.batch_results import CatalogInfo, SourceInfo, crawl_stats_from_results
 from rules_spider.settings import RULES_WRITERS
 from rules_spider.writers.base import WriterRegistry
 from rules_spider.writers.frontmatter import split_frontmatter
@@ -145,16 +148,21 @@ def test_without_crawl_stats(tmp_path):
     assert results.sources_processed == 3  # sources with rules
 
 
-def test_improvement_against_previous_run(tmp_path):
+def test_improvement_against_the_run_the_build_replaces(tmp_path):
     out = tmp_path / "frameworks"
-    first = build(out)
-    previous = load_previous_results(out)
-    second = build(out, rules=sample_rules(120), previous=previous)
-    before, now = first.quality_metrics, second.quality_metrics
-    assert second.quality_metrics.improvement_score == pytest.approx(
-        (now.composite_score - before.composite_score) / before.composite_score
-    )
-    rebuilt_stats = crawl_stats_from_results(previous)
+    rules = sample_rules(200)
+    pages = sorted({r.url: PageRecord(r.url, r.source_name, r.technology, tuple(r.keywords)) for r in rules}.values(),
+                   key=lambda p: p.url)  # fmt: skip
+    first = build(out, rules=rules, pages=pages)
+    assert first.quality_metrics.improvement_score is None and first.quality_metrics.semantic_richness is not None
+    assert read_page_records([out / "pages.jsonl"]) == pages
+    previous = load_previous_run(out)
+    assert previous is not None and len(previous.rules) == 200 and previous.pages == pages
+    fewer = [r for r in rules if r.technology != "go"]
+    second = build(out, rules=fewer, previous=previous, pages=pages)
+    expected = improvement_score(cluster_rules(fewer).rules, pages, previous, CATALOG.technologies)
+    assert second.quality_metrics.improvement_score == pytest.approx(expected) and expected < 0
+    rebuilt_stats = crawl_stats_from_results(load_previous_results(out))
     assert rebuilt_stats["pages_crawled"] == 41
 
 

@@ -1,12 +1,17 @@
+"""Batch metrics that mean what they say: each one goes down when the batch gets worse its way."""
+
 from __future__ import annotations
 
 import dataclasses
-import math
 
 import pytest
 
-from rules_spider.clustering import RuleCluster
+from rules_spider.clustering import cluster_rules
+from rules_spider.ids import rule_id
+from rules_spider.items import Rule
+from rules_spider.outputs.batch_results import CatalogInfo, SourceInfo, failures_from, source_rows
 from rules_spider.outputs.metrics import (
+    PreviousRun,
     composite_score,
     improvement_score,
     overall_coherence,
@@ -15,68 +20,120 @@ from rules_spider.outputs.metrics import (
     semantic_richness,
     technology_coverage,
 )
-from rules_spider.outputs.results import CatalogInfo, SourceInfo, failures_from, source_rows
-from tests.test_outputs_fixtures import make_rule
+from rules_spider.outputs.pages import PageRecord
+
+TECHNOLOGIES = ["python", "go"]
 
 
-def cluster(technology: str, size: int, coherence: float | None, index: int = 0) -> RuleCluster:
-    rules = tuple(make_rule(technology, "t", f"Passage {n}.", n) for n in range(size))
-    return RuleCluster(technology, index, "t", ("t",), rules, None, None, coherence)
+def rule(text: str, page: str = "a", technology: str = "python", quality: float = 0.7) -> Rule:
+    url = f"https://docs.example.org/{page}"
+    return Rule(id=rule_id(url, text), title=text.split(".")[0], body=text, technology=technology, framework=None,
+                source_name="Docs", url=url, evidence=text, quality_score=quality, urls=[url])  # fmt: skip
 
 
-def test_overall_coherence_is_rule_weighted():
-    clusters = [cluster("python", 3, 0.9), cluster("go", 1, 0.5), cluster("go", 4, None, 1)]
-    assert overall_coherence(clusters) == pytest.approx((3 * 0.9 + 1 * 0.5) / 4)
-    assert overall_coherence([cluster("go", 2, None)]) is None
+def page(name: str, *keywords: str, technology: str = "python") -> PageRecord:
+    return PageRecord(f"https://docs.example.org/{name}", "Docs", technology, keywords)
 
 
-def test_technology_coverage():
+SESSION_RULES = [
+    rule(f"Close the session {word} after use.", "sessions")
+    for word in ("pool", "client", "cursor", "transaction", "socket", "stream", "handle", "connection")
+]
+# Loosely related rules of modest quality: one topic, few shared words.
+SESSION_ADVICE = [
+    rule(text, "sessions", quality=0.6)
+    for text in (
+        "Open one session per worker thread and reuse its pool.",
+        "Never share a session between processes after fork.",
+        "Log the session identifier with every retried request.",
+        "Expire idle session cookies after thirty minutes.",
+        "Store session secrets outside the repository.",
+        "Bind the session to the tenant before querying rows.",
+        "Flush pending session writes before shutdown.",
+        "Prefer short session lifetimes for admin users.",
+    )
+]
+OTHER_TOPICS = [
+    rule("Pin dependency versions in production.", "deps"),
+    rule("Set timeouts on every outbound request.", "http"),
+    rule("Escape user input before rendering templates.", "templates"),
+    rule("Rotate credentials stored in environment variables.", "secrets"),
+]
+
+
+def one_cluster(rules: list[Rule]):
+    return cluster_rules(rules, max_clusters=1)
+
+
+def test_coherence_goes_down_when_an_off_topic_rule_joins_a_cluster():
+    for topic in (SESSION_RULES, SESSION_ADVICE):
+        tight = one_cluster(topic)
+        # An excellent rule about something else must not make the cluster look more coherent
+        # (0.6 * similarity + 0.4 * quality rose here for SESSION_ADVICE: 0.262 -> 0.277).
+        mixed = one_cluster([*topic, rule("Render charts with the plotting backend.", "charts", quality=1.0)])
+        assert overall_coherence(mixed.clusters) < overall_coherence(tight.clusters)
+    # A cluster of one rule has no coherence; a lone rule is not a perfectly coherent topic.
+    assert overall_coherence(one_cluster(SESSION_RULES[:1]).clusters) is None
+
+
+def test_coverage_goes_down_when_a_technology_gets_no_rule():
     assert technology_coverage(["python", "Go"], ["python", "go", "rust", "java"]) == 0.5
-    assert technology_coverage(["python", "elixir"], ["Python"]) == 1.0
+    assert technology_coverage(["python"], ["python", "go", "rust", "java"]) == 0.25
     assert technology_coverage(["python"], []) is None
 
 
-def test_rule_diversity_is_normalised_entropy():
-    assert rule_diversity([5, 5, 5, 5]) == pytest.approx(1.0)
-    assert rule_diversity([10]) == 0.0
-    assert rule_diversity([]) == 0.0
-    p = [0.75, 0.25]
-    assert rule_diversity([3, 1]) == pytest.approx(-sum(x * math.log(x) for x in p) / math.log(2))
-    assert rule_diversity([3, 1, 0]) == rule_diversity([3, 1])
+def test_diversity_goes_down_when_rules_repeat_one_another():
+    varied = cluster_rules([*OTHER_TOPICS, SESSION_RULES[0]])
+    # Five more ways to say "close the session" (the entropy of cluster sizes rose here: 0.72 -> 0.82).
+    repetitive = cluster_rules([*OTHER_TOPICS, *SESSION_RULES[:6]])
+    assert rule_diversity(repetitive) < rule_diversity(varied)
+    assert rule_diversity(cluster_rules(OTHER_TOPICS[:1])) is None
 
 
-def test_semantic_richness_share_of_page_vocabulary():
-    base = make_rule("python", "t", "Passage.", 0)
-    url_a, url_b = "https://e.org/a", "https://e.org/b"
-    rules = [
-        dataclasses.replace(base, id="1", url=url_a, keywords=["x", "y"]),
-        dataclasses.replace(base, id="2", url=url_a, keywords=["y", "z", "w", "X"]),  # page a: {x, y, z, w}
-        dataclasses.replace(base, id="3", url=url_b, keywords=["q"]),  # page b: {q}
-        dataclasses.replace(base, id="4", url=url_b, keywords=[]),
-    ]
-    expected = (2 / 4 + 4 / 4 + 1 / 1 + 0 / 1) / 4
-    assert semantic_richness(rules) == pytest.approx(expected)
-    assert semantic_richness([dataclasses.replace(base, keywords=[])]) is None
-    assert 0 <= semantic_richness(rules) <= 1
+def test_richness_goes_down_when_rules_are_lost():
+    pages = [page("sessions", "session", "pool", "client", "cursor", "retry"), page("deps", "dependency", "lockfile")]
+    kept = [SESSION_RULES[0], SESSION_RULES[1], OTHER_TOPICS[0]]
+    full = semantic_richness(kept, pages)
+    assert full == pytest.approx((3 + 1) / 7)  # session, pool, client of 5; dependency of 2
+    # One rule per page used to score 1.0: losing rules must lower the score, never raise it.
+    assert semantic_richness(kept[1:], pages) < full
+    assert semantic_richness(kept[:2], pages) < full
+    assert semantic_richness([], pages) == 0.0
+    assert semantic_richness(kept, None) is None
 
 
-def test_improvement_score_relative_to_previous_composite():
-    now = {"overall_coherence": 0.8, "technology_coverage": 1.0, "rule_diversity": 0.6, "semantic_richness": None}
-    before = {"overall_coherence": 0.6, "technology_coverage": 1.0, "rule_diversity": 0.5, "semantic_richness": 0.9}
-    shared_now, shared_before = (0.8 + 1.0 + 0.6) / 3, (0.6 + 1.0 + 0.5) / 3
-    assert improvement_score(now, before) == pytest.approx((shared_now - shared_before) / shared_before)
-    assert improvement_score(now, None) is None
-    assert improvement_score(now, {"overall_coherence": 0.0}) is None
-    assert composite_score(now) == pytest.approx(shared_now)
+def test_composite_goes_down_with_any_component():
+    base = {"overall_coherence": 0.3, "technology_coverage": 1.0, "rule_diversity": 0.8, "semantic_richness": 0.4}
+    for key in base:
+        assert composite_score({**base, key: base[key] - 0.1}) < composite_score(base)
+    assert composite_score({**base, "semantic_richness": None}) == pytest.approx((0.3 + 1.0 + 0.8) / 3)
 
 
-def test_quality_metrics_reads_previous_batch_results():
-    clusters = [cluster("python", 3, 0.9), cluster("go", 1, 0.5)]
-    first = quality_metrics(clusters, ["python", "go"])
-    assert first.improvement_score is None
-    previous = {"quality_metrics": first.model_dump()}
-    second = quality_metrics([cluster("python", 3, 0.45), cluster("go", 1, 0.25)], ["python", "go"], previous)
-    assert second.improvement_score < 0
+def test_improvement_is_measured_over_the_pages_both_runs_crawled():
+    pages = [page("sessions", "session", "pool", "client"), page("deps", "dependency", "versions")]
+    rules = [*SESSION_RULES[:4], OTHER_TOPICS[0]]
+    previous = PreviousRun(rules=rules, pages=pages)
+    # More pages crawled, with rules of their own: on the shared pages nothing changed.
+    more_pages = [*pages, page("http", "timeouts", "request"), page("templates", "escape")]
+    more_rules = [*rules, OTHER_TOPICS[1], OTHER_TOPICS[2]]
+    assert improvement_score(more_rules, more_pages, previous, TECHNOLOGIES) == pytest.approx(0.0)
+    # The same pages, but one of them lost its rule: worse.
+    assert improvement_score(rules[:4], pages, previous, TECHNOLOGIES) < 0
+    assert improvement_score(rules, pages, None, TECHNOLOGIES) is None
+    unrelated = [page("elsewhere", "other")]
+    assert improvement_score(rules, unrelated, previous, TECHNOLOGIES) is None
+
+
+def test_quality_metrics_of_a_batch():
+    rules = [*SESSION_RULES, *OTHER_TOPICS, dataclasses.replace(OTHER_TOPICS[0], technology="go", id="go-1")]
+    pages = [page("sessions", "session", "pool"), page("deps", "dependency")]
+    metrics = quality_metrics(cluster_rules(rules), TECHNOLOGIES, pages)
+    components = [metrics.overall_coherence, metrics.technology_coverage, metrics.rule_diversity,
+                  metrics.semantic_richness]  # fmt: skip
+    assert metrics.technology_coverage == 1.0 and metrics.semantic_richness == 1.0
+    assert metrics.composite_score == pytest.approx(sum(components) / 4)
+    assert metrics.mean_rule_quality == pytest.approx(0.7)
+    assert metrics.improvement_score is None
 
 
 def test_source_failures_and_rows():

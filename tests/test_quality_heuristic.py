@@ -1,4 +1,4 @@
-"""The heuristic quality score: bounded, deterministic, and ordered the way a reader would order rules."""
+"""The heuristic quality score orders rules the way a reader would."""
 
 from __future__ import annotations
 
@@ -6,8 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from rules_spider.quality import heuristic
-from rules_spider.quality.heuristic import WEIGHTS, heuristic_parts, heuristic_quality
+from rules_spider.quality.heuristic import heuristic_parts, heuristic_quality
 from rules_spider.items import Rule
 
 PAGE = (
@@ -27,22 +26,6 @@ SPECIFIC = _rule(
     category="api_usage",
     example="client.close()",
 )
-
-
-def test_weights_are_documented_and_sum_to_one() -> None:
-    assert sum(WEIGHTS.values()) == pytest.approx(1.0)
-    assert heuristic.__doc__ is not None and "heuristic" in heuristic.__doc__.lower()
-    for part in WEIGHTS:
-        assert part in heuristic.__doc__
-    assert set(heuristic_parts(SPECIFIC, PAGE)) == set(WEIGHTS)
-
-
-def test_score_is_bounded_and_deterministic() -> None:
-    rules = [SPECIFIC, _rule("Follow best practices."), _rule(""), _rule("x " * 500)]
-    for rule in rules:
-        score = heuristic_quality(rule, PAGE)
-        assert 0.0 <= score <= 1.0
-        assert heuristic_quality(rule, PAGE) == score
 
 
 def test_specific_grounded_rule_with_example_beats_vague_one() -> None:

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, field_validator
 from scrapy.exceptions import UsageError
-from scrapy.settings import BaseSettings
 
+from rules_spider.config import RulesConfig
 from rules_spider.outputs.command_args import ArgsCommand, split_list
-from rules_spider.outputs.results import BatchResults, CatalogInfo
+from rules_spider.outputs.batch_results import BatchResults, CatalogInfo
 
 logger = logging.getLogger(__name__)
 
@@ -65,46 +65,46 @@ class Command(ArgsCommand):
         return "Rebuild a catalog's rule files, batch_results.json and report from rules.jsonl"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results
-        from rules_spider.outputs.export import output_dir_for
+        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results, load_previous_run
+        from rules_spider.outputs.pages import PAGES_FILE, read_page_records
         from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
-        from rules_spider.outputs.results import crawl_stats_from_results
-        from rules_spider.writers.base import WriterRegistry, parse_formats
+        from rules_spider.outputs.batch_results import crawl_stats_from_results
+        from rules_spider.writers.base import WriterRegistry
 
         assert self.settings is not None
         params: BuildArgs = self.parse_args(BuildArgs, opts.spargs)
-        catalog = load_catalog_info(
-            params.catalog, params.technologies, self.settings.getlist("RULES_CATALOG_DIRS")
-        )
         try:
-            out_dir = output_dir_for(self.settings, catalog.name)
+            config = RulesConfig.from_settings(self.settings).with_formats(params.formats)
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        catalog = load_catalog_info(params.catalog, params.technologies, list(config.catalog_dirs))
+        try:
+            out_dir = config.catalog_dir(catalog.name)
         except UnsafePathError as exc:
             raise UsageError(f"Bad catalog name {catalog.name!r}: {exc}", print_help=False) from None
-        formats = params.formats if params.formats is not None else self.settings.getlist("RULES_FORMATS")
         if part_files(out_dir):
-            self._report(merge_parts(params.catalog, self.settings, out_dir, formats), out_dir)
+            self._report(merge_parts(params.catalog, config, out_dir), out_dir)
             return
         rules_path = out_dir / RULES_FILE
         if not rules_path.is_file():
             raise UsageError(f"No rules at {rules_path}", print_help=False)
-        registry = WriterRegistry.from_settings(self.settings)
-        try:
-            registry.select(formats)
-        except KeyError as exc:
-            raise UsageError(str(exc.args[0]), print_help=False) from None
         previous = load_previous_results(out_dir)
+        pages_path = out_dir / PAGES_FILE
         results = build_outputs(
             rules_path,
             out_dir,
             catalog,
-            parse_formats(formats),
+            list(config.formats),
             crawl_stats_from_results(previous),
-            previous,
-            registry,
-            max_clusters=self.settings.getint("RULES_MAX_CLUSTERS", 8),
-            random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
-            report=self.settings.getbool("RULES_REPORT", True),
+            load_previous_run(out_dir),
+            WriterRegistry(config.writers),
+            pages=read_page_records([pages_path]) if pages_path.is_file() else None,
+            max_clusters=config.max_clusters,
+            random_state=config.cluster_random_state,
+            report=config.report,
+            context=config.render_context(catalog.name),
+            group_by=config.tree_group_by,
         )
         self._report(results, out_dir)
 
@@ -118,27 +118,22 @@ class Command(ArgsCommand):
         )
 
 
-def merge_parts(catalog_value: str, settings: BaseSettings, out_dir: Path, formats: list[str]) -> BatchResults:
+def merge_parts(catalog_value: str, config: RulesConfig, out_dir: Path) -> BatchResults:
     """Merge every run's part file and crawl summary under ``out_dir/.parts`` and build the outputs."""
     from rules_spider.catalog import load_catalog
-    from rules_spider.config import RulesConfig
     from rules_spider.outputs.finalize import finalize_run
-    from rules_spider.outputs.parts import PARTS_DIR, run_parts_path
+    from rules_spider.outputs.parts import PAGES_SUFFIX, PARTS_DIR, run_parts_path
     from rules_spider.outputs.summary import CrawlSummary
 
     try:
-        catalog = load_catalog(catalog_value, tuple(settings.getlist("RULES_CATALOG_DIRS")))
+        catalog = load_catalog(catalog_value, config.catalog_dirs)
     except (OSError, ValueError, LookupError) as exc:
         raise UsageError(f"Cannot merge parts of catalog {catalog_value!r}: {exc}", print_help=False) from None
-    try:
-        values = RulesConfig.from_settings(settings).model_dump()
-        config = RulesConfig.model_validate({**values, "formats": tuple(formats)})
-    except ValueError as exc:
-        raise UsageError(str(exc), print_help=False) from None
     parts_dir = out_dir / PARTS_DIR
     # A run that kept no rule leaves only its summary; its pages still count.
     run_ids = sorted(
         {p.name.removesuffix(".jsonl") for p in parts_dir.glob("*.jsonl")}
+        | {p.name.removesuffix(PAGES_SUFFIX) for p in parts_dir.glob(f"*{PAGES_SUFFIX}")}
         | {p.name.removesuffix(".stats.json") for p in parts_dir.glob("*.stats.json")}
     )
     summaries: list[CrawlSummary] = []

@@ -59,28 +59,32 @@ class Command(ArgsCommand):
         return "Write a catalog's rules into a project, where each coding assistant reads them"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from rules_spider.outputs.build import render_context_from_settings
-        from rules_spider.outputs.export import ExportError, export_rules, output_dir_for
+        from rules_spider.config import RulesConfig
+        from rules_spider.outputs.export import ExportError, export_rules
         from rules_spider.outputs.paths import UnsafePathError
         from rules_spider.writers.base import WriterRegistry
         from rules_spider.writers.budget import BudgetError
 
         assert self.settings is not None
         params: ExportArgs = self.parse_args(ExportArgs, opts.spargs)
+        try:
+            config = RulesConfig.from_settings(self.settings)
+        except ValueError as exc:
+            raise UsageError(str(exc), print_help=False) from None
         name = catalog_name(params.catalog)
         try:
-            rules_path = output_dir_for(self.settings, name) / "rules.jsonl"
+            rules_path = config.catalog_dir(name) / "rules.jsonl"
         except UnsafePathError as exc:
             raise UsageError(f"Bad catalog name {name!r}: {exc}", print_help=False) from None
         if not rules_path.is_file():
             raise UsageError(f"No rules at {rules_path}; run `scrapy crawl docs -a catalog={name}` first", print_help=False)
         if not params.target.is_dir():
             raise UsageError(f"target {params.target} is not a directory", print_help=False)
-        formats = params.formats if params.formats is not None else self.settings.getlist("RULES_FORMATS")
-        registry = WriterRegistry.from_settings(self.settings)
+        formats = params.formats if params.formats is not None else list(config.formats)
+        registry = WriterRegistry(config.writers)
         try:
             selected = [w.name for w in registry.select(formats)]
-            context = render_context_from_settings(self.settings, name)
+            context = config.render_context(name)
             result = export_rules(
                 rules_path,
                 params.target,
@@ -88,12 +92,12 @@ class Command(ArgsCommand):
                 selected,
                 registry,
                 force=params.force,
-                max_clusters=self.settings.getint("RULES_MAX_CLUSTERS", 8),
-                random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
+                max_clusters=config.max_clusters,
+                random_state=config.cluster_random_state,
                 sources=params.sources,
                 detect=params.detect,
-                group_by=params.group or self.settings.get("RULES_EXPORT_GROUP_BY") or "source",
-                aliases=self.settings.getdict("RULES_DETECT_ALIASES"),
+                group_by=params.group or config.export_group_by,
+                aliases=config.detect_aliases,
                 context=context,
             )
         except (KeyError, ExportError, BudgetError) as exc:

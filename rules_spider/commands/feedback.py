@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from rules_spider.learning.paths import state_dir_from_settings
+from rules_spider.config import RulesConfig
 from rules_spider.learning.signals import FeedbackSignal, InvalidSignalError, make_signal
 from rules_spider.learning.store import FeedbackStore
 
@@ -144,9 +144,12 @@ class Command(ScrapyCommand):
             raise UsageError(
                 "choose one action: --rule/--signal/--value, --import FILE, --stats or --retrain"
             )
-        state_dir = state_dir_from_settings(self.settings)
+        try:
+            config = RulesConfig.from_settings(self.settings)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
         if record or opts.import_path is not None:
-            with FeedbackStore(state_dir) as store:
+            with FeedbackStore(config.state_dir) as store:
                 if record:
                     self._record(store, opts)
                 else:
@@ -156,7 +159,7 @@ class Command(ScrapyCommand):
         # list them, and the engine pulls in scikit-learn and scipy.
         from rules_spider.learning.engine import SelfImprovingEngine
 
-        with SelfImprovingEngine.from_settings(self.settings) as engine:
+        with SelfImprovingEngine.from_config(config) as engine:
             if opts.stats:
                 self._stats(engine, opts.limit)
             else:

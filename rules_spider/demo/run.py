@@ -15,6 +15,7 @@ from pathlib import Path
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from rules_spider import settings as defaults
 from rules_spider.devserver import DocsServer
 from rules_spider.spiders.docs import DocsSpider
 
@@ -32,7 +33,7 @@ sources:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--output-dir", default="output", help="output root (RULES_OUTPUT_DIR)")
+    parser.add_argument("--output-dir", default=defaults.RULES_OUTPUT_DIR, help="output root (RULES_OUTPUT_DIR)")
     parser.add_argument("--formats", default="cursor,windsurf,agents,claude,copilot,cline,llms_txt")
     args = parser.parse_args(argv)
 

@@ -1,4 +1,5 @@
-"""Extension: per-source progress (pages, rules, ETA) at a steady interval, and a final summary table."""
+"""Extension: per-source progress (pages, rules, ETA) every RULES_PROGRESS_INTERVAL seconds (0: none),
+and a final summary table."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ import time
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.spiders import Spider
 from scrapy.utils.asyncio import create_looping_call
 
+from rules_spider.config import rules_config
 from rules_spider.progress import format_progress, format_summary
 
 logger = logging.getLogger(__name__)
@@ -25,10 +26,7 @@ class ProgressLog:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ProgressLog:
-        interval = crawler.settings.getfloat("RULES_PROGRESS_INTERVAL")
-        if interval <= 0:
-            raise NotConfigured("RULES_PROGRESS_INTERVAL is 0: progress log switched off")
-        extension = cls(crawler, interval)
+        extension = cls(crawler, rules_config(crawler).progress_interval)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
@@ -37,6 +35,8 @@ class ProgressLog:
         if not hasattr(spider, "book"):
             return
         self.started = time.monotonic()
+        if not self.interval:  # RULES_PROGRESS_INTERVAL=0: no progress lines, the summary still comes
+            return
         self._task = create_looping_call(self.log_progress, spider)
         self._task.start(self.interval, now=False)
 

@@ -35,8 +35,6 @@ from rules_spider.items import Block, DocPage, Rule, RuleCategory
 from rules_spider.quality.heuristic import heuristic_quality
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
     from rules_spider.generation.base import StatsLike
 
 logger = logging.getLogger(__name__)
@@ -66,13 +64,6 @@ class ExtractiveGenerator:
             raise ValueError(f"max_rules_per_page must be at least 1, got {max_rules_per_page}")
         self.max_rules_per_page = max_rules_per_page
         self.stats = stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractiveGenerator:
-        return cls(
-            max_rules_per_page=crawler.settings.getint("RULES_MAX_RULES_PER_PAGE", DEFAULT_MAX_RULES_PER_PAGE),
-            stats=crawler.stats,
-        )
 
     def close(self) -> None:
         """Nothing to release: no model, no connections."""

@@ -3,9 +3,9 @@
 One JSON file per key under the cache directory (fanned out by the key's
 first two hex digits). The key is the sha256 of the generator name, the model
 id, :data:`~rules_spider.generation.prompt.PROMPT_VERSION` and the hash of the
-page content sent; any of them changing means a fresh call. Writes go to a
-temporary file that is then ``os.replace``-d into place, so concurrent
-threads or processes never read half a file.
+page content sent; any of them changing means a fresh call. Writes are
+atomic (``outputs.atomic.write_text_atomic``), so concurrent threads or
+processes never read half a file.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from rules_spider.outputs.atomic import write_text_atomic
 
 logger = logging.getLogger(__name__)
 
@@ -55,14 +55,5 @@ class LlmCache:
         return payload if isinstance(payload, dict) else None
 
     def put(self, key: str, payload: dict[str, Any]) -> None:
-        path = self.path_for(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         entry = {"format": CACHE_FORMAT, "key": key, "payload": payload}
-        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{key[:16]}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(entry, handle, ensure_ascii=False)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        write_text_atomic(self.path_for(key), json.dumps(entry, ensure_ascii=False))

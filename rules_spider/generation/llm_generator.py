@@ -75,7 +75,9 @@ class LlmGeneratorConfig(BaseModel):
     max_rules_per_page: int = Field(default=25, ge=1, le=200)
     # Characters of the page's block text sent per page; the rest is cut.
     max_input_chars: int = Field(default=24_000, ge=500, le=2_000_000)
-    # Requests in flight at once from this generator (generate runs in threads).
+    # Calls its caller makes at once; sizes the backend's connection pool. The generation
+    # pipeline is what bounds them (RULES_LLM_MAX_CONCURRENT pages in flight): generate()
+    # does not queue calls itself.
     max_concurrent: int = Field(default=4, ge=1, le=256)
 
 
@@ -131,7 +133,6 @@ class LlmRuleGenerator:
         self.max_input_chars = config.max_input_chars
         self._stats = _Stats(stats)
         self._cache = LlmCache(cache_dir) if cache_dir else None
-        self._slots = threading.BoundedSemaphore(config.max_concurrent)
 
     def generate(self, page: DocPage) -> list[Rule]:
         prompt = build_prompt(
@@ -207,13 +208,12 @@ class LlmRuleGenerator:
         )
 
     def _ask(self, prompt: Prompt) -> Completion:
-        with self._slots:
-            self._stats.inc("rules/llm/requests")
-            try:
-                completion = self.backend.complete(prompt)
-            except LlmBackendError:
-                self._stats.inc("rules/llm/backend_errors")
-                raise
+        self._stats.inc("rules/llm/requests")
+        try:
+            completion = self.backend.complete(prompt)
+        except LlmBackendError:
+            self._stats.inc("rules/llm/backend_errors")
+            raise
         if completion.input_tokens:
             self._stats.inc("rules/llm/input_tokens", completion.input_tokens)
         if completion.output_tokens:

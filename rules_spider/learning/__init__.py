@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from rules_spider.learning.engine import EngineConfig, SelfImprovingEngine
     from rules_spider.learning.persistence import ModelVersionError
-    from rules_spider.learning.results import QualityPrediction, Recommendation, ScoreBreakdown
+    from rules_spider.learning.engine_results import QualityPrediction, Recommendation, ScoreBreakdown
     from rules_spider.learning.signals import (
         BUILTIN_SIGNAL_TYPES,
         FeedbackSignal,
@@ -32,9 +32,9 @@ _EXPORTS = {
     "FeedbackStore": "store",
     "InvalidSignalError": "signals",
     "ModelVersionError": "persistence",
-    "QualityPrediction": "results",
-    "Recommendation": "results",
-    "ScoreBreakdown": "results",
+    "QualityPrediction": "engine_results",
+    "Recommendation": "engine_results",
+    "ScoreBreakdown": "engine_results",
     "SelfImprovingEngine": "engine",
 }
 __all__ = [

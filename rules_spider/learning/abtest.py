@@ -10,9 +10,15 @@ is significantly better (two-sided, level ``alpha``) with a named test:
   or Fisher's exact test when an expected cell count is below 5;
 * continuous values: the Mann-Whitney U test.
 
-Each arm needs ``min_samples_per_arm`` outcomes before any decision, and a
-decision, once made, is kept (re-testing after every signal would inflate
-the false-positive rate).
+The test has a fixed horizon: ``min_samples_per_arm`` is the sample size per
+arm, fixed when the test is created. The comparison runs once, on the first
+``min_samples_per_arm`` outcomes of each arm (in the order they were
+recorded), as soon as both arms have that many, and its result is final:
+``decided`` (a winner) or ``no_difference``. Before that the status is
+``insufficient_data``; outcomes after the horizon change nothing. Testing
+again after every new outcome until p < alpha would make a false positive
+far more likely than ``alpha`` (each look is another chance);
+``tests/test_learning_abtest.py`` measures both on 1,000 simulated A/A tests.
 """
 
 from __future__ import annotations
@@ -41,7 +47,7 @@ STATE_PREFIX = "ab_test/"
 class ABDecision(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    status: Literal["decided", "undecided", "insufficient_data"]
+    status: Literal["decided", "no_difference", "insufficient_data"]
     winner: Variant | None = None
     test_name: str | None = None
     statistic: float | None = None
@@ -63,9 +69,24 @@ class ABTest(BaseModel):
     signal_type: str = "usage_success"
     split: float = Field(0.5, gt=0, lt=1)  # share of keys sent to variant a
     alpha: float = Field(0.05, gt=0, lt=0.5)
+    # The fixed horizon: outcomes per arm the one comparison is made on.
     min_samples_per_arm: int = Field(30, ge=2)
     created_at: AwareDatetime = Field(default_factory=lambda: datetime.now(UTC))
     decision: ABDecision | None = None
+
+    @field_validator("decision", mode="before")
+    @classmethod
+    def _drop_peeked_decision(cls, decision: object) -> object:
+        # Saved before the fixed horizon: "undecided" meant "not significant at this look";
+        # the test is decided again, once, at its horizon.
+        if isinstance(decision, dict) and decision.get("status") == "undecided":
+            return None
+        return decision
+
+    @property
+    def finished(self) -> bool:
+        """The horizon was reached and the test decided (a winner or no difference); final."""
+        return self.decision is not None and self.decision.status != "insufficient_data"
 
     @field_validator("test_id")
     @classmethod
@@ -96,6 +117,8 @@ def compare_variants(
     alpha: float = 0.05,
     min_samples_per_arm: int = 30,
 ) -> ABDecision:
+    """One two-sided test of all of ``values_a`` against all of ``values_b`` (no horizon:
+    :func:`decide` picks the samples); ``insufficient_data`` below ``min_samples_per_arm``."""
     a = np.asarray(values_a, dtype=np.float64)
     b = np.asarray(values_b, dtype=np.float64)
     base = {
@@ -120,7 +143,7 @@ def compare_variants(
     if decided:
         winner = "a" if base["mean_a"] > base["mean_b"] else "b"  # type: ignore[operator]
     return ABDecision(
-        status="decided" if decided else "undecided",
+        status="decided" if decided else "no_difference",
         winner=winner,
         test_name=test_name,
         statistic=statistic,
@@ -181,20 +204,37 @@ def variant_values(store: FeedbackStore, test: ABTest) -> tuple[list[float], lis
     return a, b
 
 
-def evaluate_test(store: FeedbackStore, test_id: str) -> ABDecision:
-    """The test's decision: the kept one if already decided, else a fresh comparison
-    (saved when it decides)."""
-    test = load_test(store, test_id)
-    if test.decision is not None and test.decision.status == "decided":
+def decide(test: ABTest, values_a: Sequence[float], values_b: Sequence[float]) -> ABDecision:
+    """The test's decision given every outcome recorded so far, in order: the kept one once
+    finished, ``insufficient_data`` before the horizon, else the one comparison of the
+    first ``min_samples_per_arm`` outcomes of each arm."""
+    if test.decision is not None and test.finished:
         return test.decision
+    n = test.min_samples_per_arm
+    if min(len(values_a), len(values_b)) < n:
+        return ABDecision(
+            status="insufficient_data",
+            n_a=len(values_a),
+            n_b=len(values_b),
+            mean_a=float(np.mean(values_a)) if len(values_a) else None,
+            mean_b=float(np.mean(values_b)) if len(values_b) else None,
+        )
+    return compare_variants(values_a[:n], values_b[:n], alpha=test.alpha, min_samples_per_arm=n)
+
+
+def evaluate_test(store: FeedbackStore, test_id: str) -> ABDecision:
+    """The test's decision (see :func:`decide`); a finished one is saved and never changes."""
+    test = load_test(store, test_id)
+    if test.finished:
+        return test.decision  # type: ignore[return-value]
     a, b = variant_values(store, test)
-    decision = compare_variants(
-        a, b, alpha=test.alpha, min_samples_per_arm=test.min_samples_per_arm
-    )
+    decision = decide(test, a, b)
+    if decision.status == "insufficient_data":
+        return decision
 
     def keep_first_decision(current: dict[str, object]) -> dict[str, object]:
         stored = ABTest.model_validate(current)
-        if stored.decision is not None and stored.decision.status == "decided":
+        if stored.finished:
             return current  # another process decided meanwhile
         return stored.model_copy(update={"decision": decision}).model_dump(mode="json")
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from rules_spider.learning.awards import batch_reward
-from rules_spider.learning.results import BatchOutcome
+from rules_spider.learning.engine_results import BatchOutcome
 from rules_spider.learning.scoring import signal_history
 from rules_spider.learning.store import FeedbackStore
 

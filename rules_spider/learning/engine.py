@@ -33,10 +33,11 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rules_spider import settings as defaults
+from rules_spider.config import RulesConfig
 from rules_spider.learning import abtest, batches, usage
 from rules_spider.learning.features import features_from_record, features_from_rule
 from rules_spider.learning.model import QualityModel
-from rules_spider.learning.paths import default_state_dir, state_dir_from_settings
 from rules_spider.learning.persistence import (
     ModelMetadata,
     ModelVersionError,
@@ -45,7 +46,7 @@ from rules_spider.learning.persistence import (
     read_metadata,
 )
 from rules_spider.learning.recommendations import recommend
-from rules_spider.learning.results import (
+from rules_spider.learning.engine_results import (
     BatchOutcome,
     QualityPrediction,
     Recommendation,
@@ -62,26 +63,20 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 MODEL_POINTER_KEY = "model/current"
-# (engine option, Scrapy setting, Settings getter); settings left unset keep the defaults.
-SETTINGS_OPTIONS: tuple[tuple[str, str, str], ...] = (
-    ("feedback_window_hours", "RULES_FEEDBACK_WINDOW_HOURS", "getfloat"),
-    ("min_feedback_signals", "RULES_MIN_FEEDBACK_SIGNALS", "getint"),
-    ("learning_rate", "RULES_FEEDBACK_LEARNING_RATE", "getfloat"),
-    ("model_update_interval_hours", "RULES_MODEL_UPDATE_INTERVAL_HOURS", "getfloat"),
-    ("min_training_rules", "RULES_MIN_TRAINING_RULES", "getint"),
-)
 
 
 class EngineConfig(BaseModel):
+    """The engine's options; their defaults are the RULES_* settings' (``rules_spider.settings``)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    feedback_window_hours: float = Field(168.0, gt=0)
-    min_feedback_signals: int = Field(5, ge=1)
-    quality_threshold: float = Field(0.7, ge=0, le=1)
-    learning_rate: float = Field(0.1, gt=0, le=1)
-    model_update_interval_hours: float = Field(24.0, ge=0)
+    feedback_window_hours: float = Field(gt=0)
+    min_feedback_signals: int = Field(ge=1)
+    quality_threshold: float = Field(ge=0, le=1)
+    learning_rate: float = Field(gt=0, le=1)
+    model_update_interval_hours: float = Field(ge=0)
     # Rules (each with min_feedback_signals signals) needed before a model is fitted.
-    min_training_rules: int = Field(20, ge=10)
+    min_training_rules: int = Field(ge=10)
     # 1 - interval_alpha is the level of the prediction intervals (0.2 -> 80%).
     interval_alpha: float = Field(0.2, gt=0, lt=1)
     random_state: int = 0
@@ -99,17 +94,18 @@ class SelfImprovingEngine:
 
     def __init__(
         self,
-        feedback_window_hours: float = 168,
-        min_feedback_signals: int = 5,
-        quality_threshold: float = 0.7,
-        learning_rate: float = 0.1,
-        model_update_interval_hours: float = 24,
+        feedback_window_hours: float = defaults.RULES_FEEDBACK_WINDOW_HOURS,
+        min_feedback_signals: int = defaults.RULES_MIN_FEEDBACK_SIGNALS,
+        quality_threshold: float = defaults.RULES_QUALITY_THRESHOLD,
+        learning_rate: float = defaults.RULES_FEEDBACK_LEARNING_RATE,
+        model_update_interval_hours: float = defaults.RULES_MODEL_UPDATE_INTERVAL_HOURS,
         state_dir: str | Path | None = None,
         *,
-        min_training_rules: int = 20,
+        min_training_rules: int = defaults.RULES_MIN_TRAINING_RULES,
         interval_alpha: float = 0.2,
         random_state: int = 0,
     ) -> None:
+        """``state_dir`` defaults to that of the default settings (``<RULES_OUTPUT_DIR>/state``)."""
         self.config = EngineConfig(
             feedback_window_hours=feedback_window_hours,
             min_feedback_signals=min_feedback_signals,
@@ -120,21 +116,30 @@ class SelfImprovingEngine:
             interval_alpha=interval_alpha,
             random_state=random_state,
         )
-        self.state_dir = Path(state_dir) if state_dir else default_state_dir()
+        self.state_dir = Path(state_dir) if state_dir else RulesConfig.from_settings().state_dir
         self.store = FeedbackStore(self.state_dir)
         self._model_lock = threading.Lock()
         self._model: tuple[QualityModel, ModelMetadata] | None = None
         self._reported_model_errors: set[str] = set()
 
     @classmethod
+    def from_config(cls, config: RulesConfig, **kwargs: Any) -> SelfImprovingEngine:
+        """An engine on the config's state directory with its feedback options and quality threshold."""
+        return cls(
+            feedback_window_hours=config.feedback_window_hours,
+            min_feedback_signals=config.min_feedback_signals,
+            quality_threshold=config.quality_threshold,
+            learning_rate=config.feedback_learning_rate,
+            model_update_interval_hours=config.model_update_interval_hours,
+            state_dir=config.state_dir,
+            min_training_rules=config.min_training_rules,
+            **kwargs,
+        )
+
+    @classmethod
     def from_settings(cls, settings: Any, **kwargs: Any) -> SelfImprovingEngine:
-        """An engine on ``RULES_STATE_DIR`` (or ``<RULES_OUTPUT_DIR>/state``), its
-        options from the optional ``RULES_*`` settings in :data:`SETTINGS_OPTIONS`."""
-        options: dict[str, Any] = {}
-        for option, setting, getter in SETTINGS_OPTIONS:
-            if settings.get(setting) not in (None, ""):
-                options[option] = getattr(settings, getter)(setting)
-        return cls(state_dir=state_dir_from_settings(settings), **{**options, **kwargs})
+        """``from_config`` of the RulesConfig of Scrapy ``settings``."""
+        return cls.from_config(RulesConfig.from_settings(settings), **kwargs)
 
     def close(self) -> None:
         self.store.close()
@@ -383,7 +388,7 @@ class SelfImprovingEngine:
         self, test_id: str, rule_id: str, variant_a: str, variant_b: str, **options: Any
     ) -> abtest.ABTest:
         """Start testing two phrasings of ``rule_id`` (options: signal_type,
-        split, alpha, min_samples_per_arm)."""
+        split, alpha, min_samples_per_arm: the fixed horizon, see :mod:`abtest`)."""
         test = abtest.ABTest(
             test_id=test_id, rule_id=rule_id, variant_a=variant_a, variant_b=variant_b, **options
         )

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.ensemble import HistGradientBoostingRegressor
 from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
@@ -218,9 +218,6 @@ class QualityModel(RegressorMixin, BaseEstimator):
         with threadpool_limits(THREADS):
             transformed = self.pipeline_[:-1].transform(to_matrix(X))
             return self.pipeline_[-1].predict_interval(transformed, alpha)
-
-    def unfitted_copy(self) -> QualityModel:
-        return clone(self)
 
 
 def _reference_values(matrix: np.ndarray, target: np.ndarray) -> dict[str, float]:

@@ -13,10 +13,9 @@ minor release) and the same numpy **major** version. Anything else raises
 from __future__ import annotations
 
 import hashlib
+import io
 import json
-import os
 import platform
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +26,8 @@ import sklearn
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from rules_spider.learning.model import QualityModel
-from rules_spider.learning.paths import resolve_in_state_dir
+from rules_spider.outputs.atomic import write_bytes_atomic
+from rules_spider.learning.state_dir import resolve_in_state_dir
 
 MODELS_DIRNAME = "models"
 
@@ -94,19 +94,6 @@ def check_compatible(metadata: ModelMetadata) -> None:
         )
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def save_model(
     model: QualityModel,
     state_dir: Path,
@@ -123,16 +110,11 @@ def save_model(
 ) -> ModelMetadata:
     """Persist ``model`` under ``state_dir/models`` and return its metadata."""
     models_dir = Path(state_dir) / MODELS_DIRNAME
-    models_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=models_dir, prefix=".model.", suffix=".joblib")
-    os.close(fd)
-    try:
-        joblib.dump(model, tmp)
-        digest = hashlib.sha256(Path(tmp).read_bytes()).hexdigest()[:16]
-        os.replace(tmp, models_dir / f"{digest}.joblib")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    joblib.dump(model, buffer)
+    data = buffer.getvalue()
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    write_bytes_atomic(models_dir / f"{digest}.joblib", data)
     metadata = ModelMetadata(
         model_version=digest,
         trained_at=trained_at,
@@ -148,7 +130,7 @@ def save_model(
         params={key: value for key, value in model.get_params().items()},
         **current_versions(),
     )
-    _write_atomically(
+    write_bytes_atomic(
         models_dir / f"{digest}.json",
         json.dumps(metadata.model_dump(mode="json"), indent=2, sort_keys=True).encode(),
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rules_spider.learning.features import vague_words_in
-from rules_spider.learning.results import QualityPrediction, Recommendation
+from rules_spider.learning.engine_results import QualityPrediction, Recommendation
 
 if TYPE_CHECKING:
     from rules_spider.items import Rule

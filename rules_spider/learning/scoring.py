@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from rules_spider.learning.awards import feedback_adjustment, trend_bonus, value_trend
-from rules_spider.learning.results import QualityPrediction, ScoreBreakdown
+from rules_spider.learning.engine_results import QualityPrediction, ScoreBreakdown
 from rules_spider.learning.signals import is_variant_outcome
 from rules_spider.learning.store import FeedbackStore
 

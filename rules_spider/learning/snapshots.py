@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from rules_spider.learning.paths import resolve_in_state_dir
+from rules_spider.learning.state_dir import resolve_in_state_dir
+from rules_spider.outputs.atomic import write_text_atomic
 
 SNAPSHOT_FORMAT = "rules-spider/engine-state"
 SNAPSHOT_VERSION = 1
@@ -32,8 +33,7 @@ def write_snapshot(state_dir: Path, path: str | Path, snapshot: Snapshot) -> Pat
         "model_version": snapshot.model_version,
         "state": snapshot.state,
     }
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(document, indent=2, sort_keys=True), encoding="utf-8")
+    write_text_atomic(target, json.dumps(document, indent=2, sort_keys=True))
     return target
 
 

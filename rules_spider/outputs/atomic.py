@@ -30,7 +30,7 @@ import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,8 +248,3 @@ def staged_tree(target: str | os.PathLike[str]) -> Iterator[StagedTree]:
             _commit(staged, target_path)
         finally:
             shutil.rmtree(staged.root, ignore_errors=True)
-
-
-def iter_generated(target: Path) -> Iterable[str]:
-    """Names the last committed build generated in ``target`` (from its manifest)."""
-    return sorted(_read_manifest(target))

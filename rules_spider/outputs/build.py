@@ -4,6 +4,7 @@ Layout (``O/C`` is ``out_dir``)::
 
     O/C/batch_results.json
     O/C/rules.jsonl                       (rewritten with each rule's ``cluster``)
+    O/C/pages.jsonl                       (the pages crawled, ``outputs.pages``; when known)
     O/C/report.html
     O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules<ext>
     O/C/<tech>/<tech>_<format>_cluster_<n>/<tech>_<format>_rules_part<i><ext>   (i >= 2: over budget)
@@ -34,11 +35,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rules_spider import settings as defaults
 from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
 from rules_spider.outputs.atomic import staged_tree
-from rules_spider.outputs.metrics import quality_metrics
-from rules_spider.outputs.paths import safe_join, slugify, unique_slugs
-from rules_spider.outputs.results import (
+from rules_spider.outputs.metrics import PreviousRun, quality_metrics
+from rules_spider.outputs.pages import PAGES_FILE, PageRecord, pages_text, read_page_records
+from rules_spider.outputs.paths import safe_join, unique_slugs
+from rules_spider.outputs.batch_results import (
     BatchResults,
     CatalogInfo,
     ClusterSummary,
@@ -84,6 +87,16 @@ def load_previous_results(out_dir: Path) -> dict[str, Any] | None:
         logger.warning("Ignoring unreadable %s: %s", path, exc)
         return None
     return data if isinstance(data, dict) else None
+
+
+def load_previous_run(out_dir: Path) -> PreviousRun | None:
+    """The rules and page records now in ``out_dir`` (what a build there replaces), or None
+    when there are no page records to compare over."""
+    pages_path = Path(out_dir) / PAGES_FILE
+    if not pages_path.is_file():
+        return None
+    rules, _ = read_rules(Path(out_dir) / RULES_FILE)
+    return PreviousRun(rules=rules, pages=read_page_records([pages_path]))
 
 
 def part_file_name(tech_slug: str, fmt: str, part: int, suffix: str = ".md") -> str:
@@ -179,12 +192,13 @@ def build_outputs(
     catalog: CatalogInfo,
     formats: Sequence[str] | str,
     crawl_stats: Mapping[str, Any] | None,
-    previous_results: Mapping[str, Any] | None,
+    previous_run: PreviousRun | None,
     writers: WriterRegistry,
     *,
-    max_clusters: int = 8,
-    random_state: int = 42,
-    report: bool = True,
+    pages: Sequence[PageRecord] | None = None,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
+    report: bool = defaults.RULES_REPORT,
     clock: Callable[[], datetime] = _now,
     context: RenderContext | None = None,
     group_by: str = "cluster",
@@ -193,8 +207,10 @@ def build_outputs(
 
     ``formats`` are names registered in ``writers`` (unknown names raise
     KeyError before anything is written). ``crawl_stats`` is described in
-    ``outputs.results``; ``previous_results`` is the previous
-    batch_results.json (``load_previous_results``) for ``improvement_score``.
+    ``outputs.batch_results``; ``previous_run`` is what the build replaces
+    (``load_previous_run``, read before rules.jsonl is rewritten) for
+    ``improvement_score``; ``pages`` are the run's page records, written to
+    pages.jsonl (None: no page records, so no ``semantic_richness``).
     """
     build_started = clock()
     selected = writers.select(formats)
@@ -216,6 +232,9 @@ def build_outputs(
         staged.owned |= tech_dirs
         cluster_of = {(r.technology, r.id): r.cluster for r in clustering.rules if r.cluster is not None}
         write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
+        if pages is not None:
+            _write_synced(staged.root / PAGES_FILE, pages_text(pages))
+            staged.owned.add(PAGES_FILE)
 
         rules_per_source = Counter(r.source_name for r in clustering.rules)
         rows = source_rows(catalog, rules_per_source, crawl_stats)
@@ -234,7 +253,14 @@ def build_outputs(
             total_rules_generated=len(clustering.rules),
             technologies=list(catalog.technologies),
             clusters=summaries,
-            quality_metrics=quality_metrics(clustering.clusters, catalog.technologies, previous_results),
+            quality_metrics=quality_metrics(
+                clustering,
+                catalog.technologies,
+                pages,
+                previous_run,
+                max_clusters=max_clusters,
+                random_state=random_state,
+            ),
             generator=_generator(crawl_stats, clustering),
             quality_model=(crawl_stats or {}).get("quality_model"),
             formats=[w.name for w in selected],
@@ -264,39 +290,3 @@ def build_outputs(
         out_path,
     )
     return results
-
-
-def build_outputs_from_settings(
-    settings: Any,
-    catalog: CatalogInfo,
-    *,
-    crawl_stats: Mapping[str, Any] | None = None,
-    formats: Sequence[str] | str | None = None,
-) -> BatchResults:
-    """``build_outputs`` with paths and options read from RULES_* settings."""
-    out_dir = safe_join(settings.get("RULES_OUTPUT_DIR") or "output", slugify(catalog.name))
-    return build_outputs(
-        out_dir / RULES_FILE,
-        out_dir,
-        catalog,
-        parse_formats(formats if formats is not None else settings.getlist("RULES_FORMATS")),
-        crawl_stats,
-        load_previous_results(out_dir),
-        WriterRegistry.from_settings(settings),
-        max_clusters=settings.getint("RULES_MAX_CLUSTERS", 8),
-        random_state=settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
-        report=settings.getbool("RULES_REPORT", True),
-        context=render_context_from_settings(settings, catalog.name),
-        group_by=settings.get("RULES_TREE_GROUP_BY") or "cluster",
-    )
-
-
-def render_context_from_settings(settings: Any, catalog: str, **kwargs: Any) -> RenderContext:
-    """The writers' context with the RULES_BUDGET_* budgets and RULES_PINNED_RULES of ``settings``."""
-    names = {k: settings.get(k) for k in settings.attributes if str(k).startswith("RULES_BUDGET_")}
-    return RenderContext(
-        catalog=catalog,
-        budgets=budgets_from(names),
-        pinned=frozenset(settings.getlist("RULES_PINNED_RULES")),
-        **kwargs,
-    )

@@ -25,16 +25,16 @@ import dataclasses
 import hashlib
 import json
 import logging
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from rules_spider import settings as defaults
 from rules_spider.clustering import RuleCluster, cluster_rules
 from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.detect import Detection, detect_sources, normalise
-from rules_spider.outputs.paths import UnsafePathError, safe_join, slugify
+from rules_spider.outputs.paths import UnsafePathError, safe_join
 from rules_spider.outputs.rules_io import read_rules
 from rules_spider.writers.base import ProjectFile, RenderContext, Writer, WriterRegistry
 from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
@@ -174,11 +174,11 @@ def export_rules(
     writers: WriterRegistry,
     *,
     force: bool = False,
-    max_clusters: int = 8,
-    random_state: int = 42,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
     sources: Sequence[str] | None = None,
     detect: bool = False,
-    group_by: str = "source",
+    group_by: str = defaults.RULES_EXPORT_GROUP_BY,
     aliases: Mapping[str, str] | None = None,
     context: RenderContext | None = None,
     report_dir: Path | None = None,
@@ -304,8 +304,3 @@ def _write_files(
             path.unlink()
             result.removed.append(relative)
     recorded[target] = now
-
-
-def output_dir_for(settings: Any, catalog: str) -> Path:
-    """``RULES_OUTPUT_DIR/<slug of catalog>``, the catalog's output directory."""
-    return safe_join(os.fspath(settings.get("RULES_OUTPUT_DIR") or "output"), slugify(catalog))

@@ -15,10 +15,12 @@ from typing import Any
 from rules_spider.analysis.dedupe import merge_near_duplicates
 from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
+from rules_spider.items import Rule
 from rules_spider.outputs.atomic import write_text_atomic
-from rules_spider.outputs.build import build_outputs, load_previous_results
-from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
-from rules_spider.outputs.results import BatchResults, CatalogInfo, page_counts
+from rules_spider.outputs.build import build_outputs, load_previous_run
+from rules_spider.outputs.pages import read_page_records
+from rules_spider.outputs.parts import PAGES_SUFFIX, iter_rule_dicts, run_stats_path
+from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
 from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.writers.base import WriterRegistry
@@ -51,6 +53,11 @@ def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
     }
 
 
+def stable_order(rule: Rule) -> tuple[str, str, str]:
+    """Sort key of a rule that depends on nothing but the rule (page, id, then every field)."""
+    return rule.url, rule.id, json.dumps(asdict(rule), sort_keys=True, ensure_ascii=False)
+
+
 def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
     """Write rules.jsonl atomically: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -62,7 +69,7 @@ def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: st
     and record the batch, which earns a global reward when its observed quality beats the last one."""
     from rules_spider.learning.engine import SelfImprovingEngine
 
-    with SelfImprovingEngine(state_dir=config.state_dir) as engine:
+    with SelfImprovingEngine.from_config(config) as engine:
         engine.record_rules(rules)
         engine.record_batch(batch_id, [rule.id for rule in rules])
 
@@ -74,15 +81,25 @@ def finalize_run(
     summaries: list[CrawlSummary],
 ) -> BatchResults:
     catalog_dir = config.catalog_dir(catalog.name)
+    superseded = {url for summary in summaries for url in summary.superseded_pages}
     rules = []
     for data in iter_rule_dicts([p for p in part_paths if p.is_file()]):
         try:
-            rules.append(rule_from_mapping(data))
+            rule = rule_from_mapping(data)
         except InvalidRuleError as exc:
             # One bad rule must not cost the run its outputs: skip it, say which.
             logger.warning("Skipping invalid rule %s from %s: %s", data.get("id"), data.get("url"), exc)
+            continue
+        if rule.url not in superseded:
+            rules.append(rule)
+    # Part files hold rules in the order pages happened to arrive; the merge keeps the first of
+    # equally good near-duplicates, so it gets them in an order that depends on the rules alone.
+    rules.sort(key=stable_order)
     merged = merge_near_duplicates(rules)
     logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
+    page_parts = [part.with_suffix(PAGES_SUFFIX) for part in part_paths]
+    pages = [page for page in read_page_records(page_parts) if page.url not in superseded]
+    previous = load_previous_run(catalog_dir)  # before rules.jsonl is replaced
     write_rules_jsonl(catalog_dir / RULES_FILE, merged)
     summary = merge_summaries(summaries) if summaries else None
     results = build_outputs(
@@ -91,14 +108,18 @@ def finalize_run(
         CatalogInfo.from_catalog(catalog),
         list(config.formats),
         crawl_stats_for_build(summary) if summary else None,
-        load_previous_results(catalog_dir),
+        previous,
         WriterRegistry(config.writers),
+        pages=pages,
         max_clusters=config.max_clusters,
         random_state=config.cluster_random_state,
         report=config.report,
+        context=config.render_context(catalog.name),
+        group_by=config.tree_group_by,
     )
     record_in_feedback_store(config, merged, summary.run_id if summary else catalog.name)
     for part in part_paths:
         part.unlink(missing_ok=True)
+        part.with_suffix(PAGES_SUFFIX).unlink(missing_ok=True)
         part.with_suffix(".stats.json").unlink(missing_ok=True)
     return results

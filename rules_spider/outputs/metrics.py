@@ -1,65 +1,92 @@
 """Batch quality metrics written to ``batch_results.json`` (``quality_metrics``).
 
-All are heuristics computed from the clustering and the rules; none is a
-fitted model's output.
+All are heuristics computed from the clustering, the rules and the crawled
+pages (``outputs.pages``); none is a fitted model's output. The four
+components and the composite are in [0, 1], higher is better;
+``improvement_score`` is a relative change (from -1 up, 0: no change). Each
+moves down when the batch gets worse in the way its name says
+(``tests/test_outputs_metrics.py`` has a case for each).
+TF-IDF vectors are those of ``rules_spider.clustering`` (title, body and
+keywords of a rule; rows L2-normalised).
 
-* ``overall_coherence`` -- rule-weighted mean of cluster coherence::
+* ``overall_coherence`` -- how much the rules of each cluster talk about the
+  same thing: the rule-weighted mean, over clusters of two or more rules, of
+  the cluster's mean pairwise cosine similarity::
 
-      sum_c n_c * coherence_c / sum_c n_c      (clusters whose coherence is known)
+      sum_c n_c * sim_c / sum_c n_c
 
-  (cluster coherence = 0.6 * mean pairwise cosine + 0.4 * mean quality, see
-  ``rules_spider.clustering``). None when no cluster has a coherence.
+  Down when a cluster mixes unrelated rules. None when no cluster has two rules.
 * ``technology_coverage`` -- share of the technologies the catalog names that
   got at least one rule::
 
       |{t in T_catalog : rules(t) >= 1}| / |T_catalog|
 
-  (names compared case-insensitively). None when the catalog names none.
-* ``rule_diversity`` -- normalised Shannon entropy of rules over clusters::
+  (names compared case-insensitively). Down when a technology yields no rule.
+  None when the catalog names none.
+* ``rule_diversity`` -- how different the rules of a technology are from one
+  another: one minus the mean pairwise cosine similarity of all its rules,
+  rule-weighted over technologies with two or more rules::
 
-      p_c = n_c / N,  H = -sum_c p_c ln p_c,  diversity = H / ln k
+      sum_t n_t * (1 - sim_t) / sum_t n_t
 
-  with ``k`` the number of non-empty clusters (all technologies together);
-  0 when ``k <= 1``. 1 means rules spread evenly over clusters.
-* ``semantic_richness`` -- how much of its page's topic vocabulary a rule
-  carries, averaged over rules::
+  Down when rules repeat one another (near-duplicates, the same advice in
+  other words). None when no technology has two rules.
+* ``semantic_richness`` -- how much of what the crawled pages are about the
+  rules carry: of all the crawled pages' keywords (each page's top TF-IDF
+  terms), the share that occurs in the text (title, body, evidence) of a rule
+  from that page::
 
-      K(r) = distinct keywords of rule r (lower-cased)
-      V(p) = union of K(r') over all rules r' quoting page p
-      richness = mean over rules with V(page(r)) non-empty of |K(r)| / |V(page(r))|
+      sum_p |{k in K(p) : k in text(rules of p)}| / sum_p |K(p)|
 
-  Each ratio is in [0, 1] because K(r) is part of V(page(r)), so no cap is
-  needed. A page that yields one rule gives that rule 1.0; a page whose
-  rules each carry a small slice of its vocabulary scores low. None when no
-  rule has keywords.
-* ``mean_rule_quality`` -- mean ``quality_score`` of the rules that have one.
-* ``composite_score`` -- the unweighted mean of ``overall_coherence``,
-  ``technology_coverage``, ``rule_diversity`` and ``semantic_richness``
-  (those that are not None).
+  over every crawled page, with rules or not. Down when rules are lost or
+  quote less of their pages; it cannot rise by dropping rules. None without
+  page records (a build from a rules.jsonl with no pages.jsonl).
+* ``mean_rule_quality`` -- mean ``quality_score`` of the rules that have one
+  (not part of the composite: the quality threshold bounds it from below).
+* ``composite_score`` -- the unweighted mean of the four above (those known).
 * ``improvement_score`` -- relative change of the composite against the
-  previous run's ``batch_results.json``::
+  previous run, both computed over the pages both runs crawled only (their
+  rules re-clustered the same way)::
 
-      (composite_now - composite_prev) / composite_prev
+      (composite_now(P) - composite_prev(P)) / composite_prev(P),   P = pages_now & pages_prev
 
-  where both composites are recomputed over the components known in *both*
-  runs (so a metric missing from one run does not count as a change). None
-  when there is no previous run, no shared component, or ``composite_prev``
-  is 0.
+  over the components known in both. So a run that crawls more (or fewer)
+  pages is compared on what it has in common with the last one. None
+  without a previous run with page records, with no page in common, or when
+  ``composite_prev(P)`` is 0.
 """
 
 from __future__ import annotations
 
-import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from rules_spider.clustering import RuleCluster
+from rules_spider import settings as defaults
+from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
 from rules_spider.items import Rule
+from rules_spider.outputs.pages import PageRecord
 
 COMPOSITE_KEYS = ("overall_coherence", "technology_coverage", "rule_diversity", "semantic_richness")
+# What each metric measures, for the report (label, meaning and range).
+METRIC_MEANINGS: dict[str, tuple[str, str]] = {
+    "overall_coherence": ("Overall coherence", "how much the rules of each cluster talk about the same thing: "
+                          "mean pairwise TF-IDF cosine similarity within clusters, rule-weighted; 0-1"),
+    "technology_coverage": ("Technology coverage", "share of the catalog's technologies with at least one rule; 0-1"),
+    "rule_diversity": ("Rule diversity", "how different the rules of a technology are from one another: "
+                       "1 - their mean pairwise cosine similarity, rule-weighted; 0-1"),
+    "semantic_richness": ("Semantic richness", "share of the crawled pages' keywords that occur in a rule "
+                          "from the same page; 0-1"),
+    "mean_rule_quality": ("Mean rule quality", "mean quality score of the kept rules; threshold-1"),
+    "composite_score": ("Composite", "mean of the four metrics above; 0-1"),
+    "improvement_score": ("Improvement", "relative change of the composite against the previous run, "
+                          "both over the pages both runs crawled; from -1 up, 0: no change"),
+}
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 class QualityMetrics(BaseModel):
@@ -74,12 +101,22 @@ class QualityMetrics(BaseModel):
     improvement_score: float | None
 
 
+@dataclass(frozen=True, slots=True)
+class PreviousRun:
+    """The rules and page records of the run a build replaces."""
+
+    rules: list[Rule]
+    pages: list[PageRecord]
+
+
+def _weighted_mean(pairs: Iterable[tuple[int, float]]) -> float | None:
+    pairs = list(pairs)
+    total = sum(n for n, _ in pairs)
+    return sum(n * value for n, value in pairs) / total if total else None
+
+
 def overall_coherence(clusters: Iterable[RuleCluster]) -> float | None:
-    weighted = [(c.size, c.coherence) for c in clusters if c.coherence is not None and c.size]
-    total = sum(n for n, _ in weighted)
-    if not total:
-        return None
-    return sum(n * coherence for n, coherence in weighted) / total
+    return _weighted_mean((c.size, c.coherence) for c in clusters if c.size >= 2 and c.coherence is not None)
 
 
 def technology_coverage(rule_technologies: Iterable[str], catalog_technologies: Iterable[str]) -> float | None:
@@ -90,26 +127,36 @@ def technology_coverage(rule_technologies: Iterable[str], catalog_technologies: 
     return len(covered) / len(named)
 
 
-def rule_diversity(cluster_sizes: Iterable[int]) -> float:
-    sizes = [n for n in cluster_sizes if n > 0]
-    k = len(sizes)
-    if k <= 1:
-        return 0.0
-    total = sum(sizes)
-    entropy = -sum((n / total) * math.log(n / total) for n in sizes)
-    return entropy / math.log(k)
+def rule_diversity(clustering: Clustering) -> float | None:
+    sizes: dict[str, int] = defaultdict(int)
+    for cluster in clustering.clusters:
+        sizes[cluster.technology] += cluster.size
+    return _weighted_mean(
+        (sizes[t], 1.0 - similarity)
+        for t, similarity in clustering.technology_similarity.items()
+        if similarity is not None and sizes[t] >= 2
+    )
 
 
-def _keywords(rule: Rule) -> set[str]:
-    return {k.strip().lower() for k in rule.keywords if k and k.strip()}
+def _words(text: str) -> str:
+    return f" {_NON_WORD.sub(' ', text.lower()).strip()} "
 
 
-def semantic_richness(rules: Sequence[Rule]) -> float | None:
-    vocabulary: dict[str, set[str]] = defaultdict(set)
+def semantic_richness(rules: Sequence[Rule], pages: Sequence[PageRecord] | None) -> float | None:
+    if pages is None:
+        return None
+    text_of_page: dict[str, list[str]] = defaultdict(list)
     for rule in rules:
-        vocabulary[rule.url] |= _keywords(rule)
-    ratios = [len(_keywords(r)) / len(vocabulary[r.url]) for r in rules if vocabulary[r.url]]
-    return sum(ratios) / len(ratios) if ratios else None
+        text = _words(f"{rule.title} {rule.body} {rule.evidence}")
+        for url in dict.fromkeys([rule.url, *rule.urls]):
+            text_of_page[url].append(text)
+    carried = total = 0
+    for page in pages:
+        keywords = {_words(k) for k in page.keywords if _words(k).strip()}
+        total += len(keywords)
+        texts = text_of_page.get(page.url, ())
+        carried += sum(1 for k in keywords if any(k in text for text in texts))
+    return carried / total if total else None
 
 
 def mean_rule_quality(rules: Iterable[Rule]) -> float | None:
@@ -122,37 +169,76 @@ def composite_score(metrics: Mapping[str, Any], keys: Sequence[str] = COMPOSITE_
     return sum(values) / len(values) if values else None
 
 
-def improvement_score(current: Mapping[str, Any], previous: Mapping[str, Any] | None) -> float | None:
-    if not previous:
+def component_metrics(
+    clustering: Clustering, catalog_technologies: Iterable[str], pages: Sequence[PageRecord] | None
+) -> dict[str, float | None]:
+    """The four components of the composite."""
+    return {
+        "overall_coherence": overall_coherence(clustering.clusters),
+        "technology_coverage": technology_coverage((c.technology for c in clustering.clusters), catalog_technologies),
+        "rule_diversity": rule_diversity(clustering),
+        "semantic_richness": semantic_richness(clustering.rules, pages),
+    }
+
+
+def _components_on(
+    rules: Sequence[Rule],
+    pages: Sequence[PageRecord],
+    shared: set[str],
+    catalog_technologies: Sequence[str],
+    max_clusters: int,
+    random_state: int,
+) -> dict[str, float | None]:
+    kept = [r for r in rules if shared.intersection([r.url, *r.urls])]
+    clustering = cluster_rules(kept, max_clusters=max_clusters, random_state=random_state)
+    return component_metrics(clustering, catalog_technologies, [p for p in pages if p.url in shared])
+
+
+def improvement_score(
+    rules: Sequence[Rule],
+    pages: Sequence[PageRecord] | None,
+    previous: PreviousRun | None,
+    catalog_technologies: Sequence[str],
+    *,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
+) -> float | None:
+    """See the module docstring: the composite's relative change over the pages both runs crawled."""
+    if previous is None or pages is None:
         return None
-    shared = [
-        k
-        for k in COMPOSITE_KEYS
-        if isinstance(current.get(k), int | float) and isinstance(previous.get(k), int | float)
-    ]
-    now, before = composite_score(current, shared), composite_score(previous, shared)
-    if now is None or before is None or before == 0:
+    shared = {p.url for p in pages} & {p.url for p in previous.pages}
+    if not shared:
         return None
-    return (now - before) / before
+    now = _components_on(rules, pages, shared, catalog_technologies, max_clusters, random_state)
+    before = _components_on(previous.rules, previous.pages, shared, catalog_technologies, max_clusters, random_state)
+    known = [k for k in COMPOSITE_KEYS if now[k] is not None and before[k] is not None]
+    now_score, before_score = composite_score(now, known), composite_score(before, known)
+    if now_score is None or before_score is None or before_score == 0:
+        return None
+    return (now_score - before_score) / before_score
 
 
 def quality_metrics(
-    clusters: Sequence[RuleCluster],
-    catalog_technologies: Iterable[str],
-    previous_results: Mapping[str, Any] | None = None,
+    clustering: Clustering,
+    catalog_technologies: Sequence[str],
+    pages: Sequence[PageRecord] | None = None,
+    previous: PreviousRun | None = None,
+    *,
+    max_clusters: int = defaults.RULES_MAX_CLUSTERS,
+    random_state: int = defaults.RULES_CLUSTER_RANDOM_STATE,
 ) -> QualityMetrics:
-    """All metrics for a batch; ``previous_results`` is the last batch_results.json."""
-    rules = [r for c in clusters for r in c.rules]
-    values: dict[str, float | None] = {
-        "overall_coherence": overall_coherence(clusters),
-        "technology_coverage": technology_coverage((c.technology for c in clusters), catalog_technologies),
-        "rule_diversity": rule_diversity(c.size for c in clusters),
-        "semantic_richness": semantic_richness(rules),
-    }
-    previous = (previous_results or {}).get("quality_metrics") if previous_results else None
+    """All metrics for a batch; ``previous`` is the run this build replaces (for ``improvement_score``)."""
+    values = component_metrics(clustering, catalog_technologies, pages)
     return QualityMetrics(
         **values,
-        mean_rule_quality=mean_rule_quality(rules),
+        mean_rule_quality=mean_rule_quality(clustering.rules),
         composite_score=composite_score(values),
-        improvement_score=improvement_score(values, previous if isinstance(previous, Mapping) else None),
+        improvement_score=improvement_score(
+            clustering.rules,
+            pages,
+            previous,
+            catalog_technologies,
+            max_clusters=max_clusters,
+            random_state=random_state,
+        ),
     )

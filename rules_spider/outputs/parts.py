@@ -7,10 +7,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 PARTS_DIR = ".parts"
+PAGES_SUFFIX = ".pages"
 
 
 def run_parts_path(catalog_dir: Path, run_id: str) -> Path:
     return catalog_dir / PARTS_DIR / f"{run_id}.jsonl"
+
+
+def run_pages_path(catalog_dir: Path, run_id: str) -> Path:
+    """The run's page records (``outputs.pages``), one JSON object a line."""
+    return catalog_dir / PARTS_DIR / f"{run_id}{PAGES_SUFFIX}"
 
 
 def run_stats_path(catalog_dir: Path, run_id: str) -> Path:

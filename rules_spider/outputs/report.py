@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 from rules_spider.clustering import Clustering, MapPoint, RuleCluster, quality_order
 from rules_spider.items import Rule
+from rules_spider.outputs.batch_results import BatchResults
+from rules_spider.outputs.metrics import METRIC_MEANINGS
 from rules_spider.outputs.report_template import CSS, PAGE
-from rules_spider.outputs.results import BatchResults
 
 PALETTE = (
     "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
@@ -64,12 +65,8 @@ def _cards(results: BatchResults) -> str:
         ("Pages crawled", "n/a" if results.pages_crawled is None else str(results.pages_crawled)),
         ("Rules", str(results.total_rules_generated)),
         ("Clusters", str(len(results.clusters))),
-        ("Overall coherence", fmt_score(metrics.overall_coherence)),
-        ("Technology coverage", fmt_score(metrics.technology_coverage)),
-        ("Rule diversity", fmt_score(metrics.rule_diversity)),
-        ("Semantic richness", fmt_score(metrics.semantic_richness)),
-        ("Mean rule quality", fmt_score(metrics.mean_rule_quality)),
-        ("Improvement", "n/a (no previous run)" if metrics.improvement_score is None
+        ("Composite", fmt_score(metrics.composite_score)),
+        ("Improvement", "n/a" if metrics.improvement_score is None
          else f"{metrics.improvement_score:+.1%}"),
     ]
     cards = "".join(
@@ -77,6 +74,19 @@ def _cards(results: BatchResults) -> str:
         for k, v in items
     )
     return f'<div class="cards">{cards}</div>'
+
+
+def _metrics_table(results: BatchResults) -> str:
+    values = results.quality_metrics.model_dump()
+    rows = []
+    for key, (label, meaning) in METRIC_MEANINGS.items():
+        value = values[key]
+        shown = fmt_score(value) if key != "improvement_score" or value is None else f"{value:+.1%}"
+        rows.append(f'<tr><td>{esc(label)}</td><td class="num">{esc(shown)}</td><td>{esc(meaning)}</td></tr>')
+    return (
+        '<table><thead><tr><th>Metric</th><th class="num">Value</th><th>What it measures</th></tr></thead>'
+        "<tbody>" + "".join(rows) + "</tbody></table>"
+    )
 
 
 def _sources_table(results: BatchResults) -> str:
@@ -264,6 +274,8 @@ def render_report(results: BatchResults, clustering: Clustering) -> str:
         f"{esc(results.built_at)}; generator {esc(results.generator or 'n/a')}; formats "
         f"{esc(', '.join(results.formats))}.</p>",
         _cards(results),
+        "<h2>Quality metrics</h2>",
+        _metrics_table(results),
         "<h2>Sources</h2>",
         _sources_table(results),
         f"<h3>Failures</h3><ul>{failed}</ul>" if failed else "",

@@ -28,9 +28,19 @@ class CrawlSummary(BaseModel):
     finished_at: datetime
     finish_reason: str | None = None
     stats: dict[str, Any] = {}
+    # Pages replaced by another URL with the same content (ContentExtractionPipeline.superseded):
+    # their rules are left out of the merge.
+    superseded_pages: dict[str, str] = {}
 
     @classmethod
-    def from_crawl(cls, spider: Any, stats: dict[str, Any], started_at: datetime, finished_at: datetime) -> CrawlSummary:
+    def from_crawl(
+        cls,
+        spider: Any,
+        stats: dict[str, Any],
+        started_at: datetime,
+        finished_at: datetime,
+        superseded_pages: dict[str, str] | None = None,
+    ) -> CrawlSummary:
         return cls(
             catalog=spider.catalog.name,
             run_id=spider.run_id,
@@ -44,6 +54,7 @@ class CrawlSummary(BaseModel):
             finished_at=finished_at,
             finish_reason=stats.get("finish_reason"),
             stats={k: v for k, v in stats.items() if k.startswith(KEPT_STAT_PREFIXES) and isinstance(v, (int, float, str))},
+            superseded_pages=dict(superseded_pages or {}),
         )
 
     @classmethod
@@ -87,5 +98,6 @@ def merge_summaries(summaries: list[CrawlSummary]) -> CrawlSummary:
             "started_at": min(s.started_at for s in summaries),
             "finished_at": max(s.finished_at for s in summaries),
             "stats": stats,
+            "superseded_pages": {url: by for s in summaries for url, by in s.superseded_pages.items()},
         }
     )

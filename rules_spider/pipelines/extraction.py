@@ -1,4 +1,14 @@
-"""Pipeline: raw page HTML -> structured DocPage (title, sections, text); drops empty and duplicate pages."""
+"""Pipeline: raw page HTML -> structured DocPage (title, sections, text); drops empty and duplicate pages.
+
+A page is empty when extraction found no content block in it (headings alone, or nothing):
+a page whose main content is one sentence still carries guidance.
+
+Of pages with the same content (a printable copy, an alias), the one whose URL comes first in
+``canonical_order`` is kept, whatever order they arrive in: a later page that comes after the
+kept one is dropped at once; one that comes before it replaces it, and the replaced page is
+listed in ``superseded`` (its URL -> the kept URL) so its rules, already under way, are left
+out when the run's rules are merged.
+"""
 
 from __future__ import annotations
 
@@ -27,12 +37,23 @@ def structure_page(page: DocPage) -> DocPage:
     return page
 
 
+def canonical_order(url: str) -> tuple[int, str]:
+    """Which of several URLs of the same content is kept: the shortest, then the first alphabetically."""
+    return len(url), url
+
+
+def has_content(page: DocPage) -> bool:
+    """True when extraction found at least one content block: one sentence is a page, a heading alone is not."""
+    return any(section.blocks for section in page.sections)
+
+
 class ContentExtractionPipeline:
     def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
         self.pool = page_pool(crawler)
-        self.min_chars = crawler.settings.getint("RULES_MIN_PAGE_CHARS")
-        self._seen_hashes: dict[str, str] = {}
+        # content hash -> (URL, source) of the page kept for that content so far
+        self._kept: dict[str, tuple[str, str]] = {}
+        self.superseded: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ContentExtractionPipeline:
@@ -42,16 +63,25 @@ class ContentExtractionPipeline:
         if not isinstance(item, DocPage):
             return item
         item = await self.pool.run(structure_page, item)
-        if len(item.text.strip()) < self.min_chars:
+        if not has_content(item):
             self._drop(item, "empty")
-        first = self._seen_hashes.setdefault(item.content_hash, item.url)
-        if first != item.url:
-            self._drop(item, "duplicate", f"same content as {first}")
+        kept_url, kept_source = self._kept.setdefault(item.content_hash, (item.url, item.source_name))
+        if kept_url != item.url:
+            if canonical_order(kept_url) < canonical_order(item.url):
+                self._drop(item, "duplicate", f"same content as {kept_url}")
+            self._kept[item.content_hash] = (item.url, item.source_name)
+            self.superseded[kept_url] = item.url
+            self._count_drop(kept_source, "duplicate")
+            self.stats.inc_value("pages/extracted", -1)
+            logger.info("duplicate page %s: same content as %s, which replaces it", kept_url, item.url)
         self.stats.inc_value("pages/extracted")
         return item
 
-    def _drop(self, page: DocPage, reason: str, detail: str = "") -> None:
+    def _count_drop(self, source_name: str, reason: str) -> None:
         self.stats.inc_value(f"pages/dropped/{reason}")
-        self.stats.inc_value(f"source/{page.source_name}/dropped/{reason}")
+        self.stats.inc_value(f"source/{source_name}/dropped/{reason}")
+
+    def _drop(self, page: DocPage, reason: str, detail: str = "") -> None:
+        self._count_drop(page.source_name, reason)
         # Expected on every docs site (empty stubs, printable copies): counted, logged at INFO.
         raise DropItem(f"{reason} page {page.url}{': ' + detail if detail else ''}", log_level="INFO")

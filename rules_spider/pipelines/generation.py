@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections import Counter
 
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
-
-from collections import Counter
 
 from rules_spider.analysis.grounding import is_grounded_in_page
 from rules_spider.analysis.safety import is_unsafe_rule
@@ -22,6 +21,9 @@ from rules_spider.generation.extractive import ExtractiveGenerator
 from rules_spider.generation.registry import make_generator
 from rules_spider.items import DocPage, Rule
 from rules_spider.workers import page_pool
+
+logger = logging.getLogger(__name__)
+
 
 class _StatCounts(Counter):
     """Stats counted in a worker process, added to the crawl's stats when the page comes back."""
@@ -35,8 +37,6 @@ def generate_extractive(page: DocPage, max_rules_per_page: int) -> tuple[list[Ru
     counts = _StatCounts()
     rules = ExtractiveGenerator(max_rules_per_page=max_rules_per_page, stats=counts).generate(page)
     return rules, dict(counts)
-
-logger = logging.getLogger(__name__)
 
 
 class RuleGenerationPipeline:
@@ -54,13 +54,15 @@ class RuleGenerationPipeline:
                 config.generator,
                 {
                     "max_rules_per_page": config.max_rules_per_page,
-                    "max_concurrent": config.llm_max_concurrent,
                     **config.generator_config,
+                    "max_concurrent": config.llm_max_concurrent,
                 },
                 self.stats,
                 config.llm_cache_dir,
             )
         )
+        # The one bound on LLM calls: pages whose generate() runs in a thread at once (each makes one
+        # request at a time), so waiting pages hold no thread of the reactor's pool.
         self._llm_slots = asyncio.Semaphore(config.llm_max_concurrent)
         crawler.stats.set_value("rules/generator", self.llm.name if self.llm else ExtractiveGenerator.name)
         if self.llm is not None and self.llm.model:

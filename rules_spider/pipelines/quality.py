@@ -30,7 +30,7 @@ class QualityPipeline:
         self.engine: SelfImprovingEngine | None = None
         model = "heuristic"
         if config.use_learned_model:
-            self.engine = SelfImprovingEngine.from_settings(crawler.settings)
+            self.engine = SelfImprovingEngine.from_config(config)
             loaded, why_not = self.engine.usable_model()
             if loaded is not None:
                 model = loaded[1].model_version

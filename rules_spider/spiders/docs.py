@@ -321,8 +321,8 @@ class DocsSpider(scrapy.Spider):
 
     def _configure_reliability(self, crawler: Crawler) -> None:
         settings = crawler.settings
-        self.max_query_variants = settings.getint("RULES_MAX_QUERY_VARIANTS", 20)
-        self.max_url_length = settings.getint("URLLENGTH_LIMIT", 2083)
+        self.max_query_variants = settings.getint("RULES_MAX_QUERY_VARIANTS")
+        self.max_url_length = settings.getint("URLLENGTH_LIMIT")
         crawler.signals.connect(self._request_dropped, signal=signals.request_dropped)
         self.journal: CrawlJournal | None = None
         self._history: JournalState | None = None

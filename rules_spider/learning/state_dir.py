@@ -1,29 +1,15 @@
-"""Where the learning state lives, and the rule that models load only from there."""
+"""The rule that engine state and models are loaded from and saved to the state directory only.
+
+Where that directory is comes from the config (``RulesConfig.state_dir``).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
-DEFAULT_OUTPUT_DIR = "output"
+from rules_spider.outputs.paths import UnsafePathError
 
-
-class UnsafePathError(ValueError):
-    """A path that would load or save engine files outside the state directory."""
-
-
-def state_dir_from_settings(settings: Any) -> Path:
-    """``RULES_STATE_DIR``, or ``<RULES_OUTPUT_DIR>/state`` when it is empty."""
-    configured = settings.get("RULES_STATE_DIR") or ""
-    if configured:
-        return Path(configured)
-    return Path(settings.get("RULES_OUTPUT_DIR") or DEFAULT_OUTPUT_DIR) / "state"
-
-
-def default_state_dir() -> Path:
-    """The state directory of a run with default settings (``output/state``)."""
-    return Path(DEFAULT_OUTPUT_DIR) / "state"
-
+__all__ = ["UnsafePathError", "resolve_in_state_dir"]
 
 def resolve_in_state_dir(state_dir: Path, path: str | Path) -> Path:
     """Resolve ``path`` (relative paths are taken from ``state_dir``) and refuse

@@ -1,8 +1,8 @@
 """A synthetic rule population with a hidden true quality, and noisy feedback on it.
 
-Used by the learning tests and the training benchmark to check that the
-quality model recovers what makes rules good: specific wording (identifiers,
-calls, flags), a code example, long grounding evidence and the category.
+Used by the learning tests to check that the quality model recovers what
+makes rules good: specific wording (identifiers, calls, flags), a code
+example, long grounding evidence and the category.
 Nothing here is used to score real rules.
 """
 

@@ -107,7 +107,8 @@ def page_counts(figures: Mapping[str, Any]) -> dict[str, dict[str, int]]:
         kind, _, reason = str(key).partition("/")
         if kind in counts and reason and _int_or_none(value) is not None:
             counts[kind][reason] = int(value)
-    return counts
+    # Stats come in the order events happened; the file lists reasons alphabetically.
+    return {kind: dict(sorted(reasons.items())) for kind, reasons in counts.items()}
 
 
 class ClusterSummary(BaseModel):

@@ -1,0 +1,64 @@
+"""Every file the project replaces goes through the one atomic writer: a failed write keeps the old file."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from rules_spider.generation.llm_cache import LlmCache
+from rules_spider.learning.engine import SelfImprovingEngine
+from rules_spider.learning.features import features_from_rule
+from rules_spider.learning.model import QualityModel
+from rules_spider.learning.persistence import save_model
+from tests.learning_simulation import simulate_rules
+
+
+def _disk_full(fd: int) -> None:
+    raise OSError(28, "No space left on device")
+
+
+def _files(directory: Path) -> set[str]:
+    return {str(p.relative_to(directory)) for p in directory.rglob("*") if p.is_file()}
+
+
+def test_llm_cache_entry_survives_a_failed_rewrite(tmp_path: Path, monkeypatch):
+    cache = LlmCache(tmp_path)
+    cache.put("ab" * 32, {"rules": ["old"]})
+    before = _files(tmp_path)
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    with pytest.raises(OSError, match="No space"):
+        cache.put("ab" * 32, {"rules": ["new"]})
+    monkeypatch.undo()
+    assert cache.get("ab" * 32) == {"rules": ["old"]}
+    assert _files(tmp_path) == before  # no temporary file left behind
+
+
+def test_engine_snapshot_survives_a_failed_rewrite(tmp_path: Path, monkeypatch):
+    with SelfImprovingEngine(state_dir=tmp_path) as engine:
+        path = engine.save_state_sync("snapshot.json")
+        old = path.read_bytes()
+        before = _files(tmp_path)
+        engine.store.set_state("note", {"changed": True})
+        monkeypatch.setattr(os, "fsync", _disk_full)
+        with pytest.raises(OSError, match="No space"):
+            engine.save_state_sync("snapshot.json")
+        monkeypatch.undo()
+        assert path.read_bytes() == old
+        assert _files(tmp_path) == before
+
+
+def test_a_model_that_could_not_be_flushed_is_not_saved(tmp_path: Path, monkeypatch):
+    population = simulate_rules(40, seed=3)
+    model = QualityModel().fit(
+        [features_from_rule(item.rule) for item in population], [item.true_quality for item in population]
+    )
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    with pytest.raises(OSError, match="No space"):
+        save_model(
+            model, tmp_path, trained_at=datetime.now(UTC), training_size=40, n_signals=0, cv_folds=0, cv_mae=0.1,
+            cv_interval_coverage=0.8, cv_mean_interval_width=0.3, feedback_window_hours=168, min_feedback_signals=5,
+        )  # fmt: skip
+    assert _files(tmp_path) == set()
