@@ -72,15 +72,17 @@ class MLBatchProcessor:
 
     ``bedrock_config`` (``model_id``, ``region``, ``temperature``, ``max_tokens``,
     ``endpoint_url``) switches rule generation to Amazon Bedrock; without it the
-    offline extractive generator is used. ``settings`` are extra Scrapy/RULES_*
-    settings for the crawl.
+    offline extractive generator is used. ``quality_threshold`` is the rule model's
+    P(guidance) a rule needs (``RULES_RULE_THRESHOLD``; None: the threshold chosen by
+    cross-validation, recorded in the model card). ``settings`` are extra
+    Scrapy/RULES_* settings for the crawl.
     """
 
     def __init__(
         self,
         bedrock_config: dict[str, Any] | None = None,
         output_dir: str | os.PathLike[str] = defaults.RULES_OUTPUT_DIR,
-        quality_threshold: float = defaults.RULES_QUALITY_THRESHOLD,
+        quality_threshold: float | None = defaults.RULES_RULE_THRESHOLD,
         max_concurrent: int = defaults.RULES_MAX_CONCURRENT,
         generator: str | None = None,
         generator_config: dict[str, Any] | None = None,
@@ -129,7 +131,7 @@ class MLBatchProcessor:
         settings = {
             "RULES_OUTPUT_DIR": str(self.output_dir),
             "RULES_FORMATS": ",".join(format_names),
-            "RULES_QUALITY_THRESHOLD": self.quality_threshold,
+            **({"RULES_RULE_THRESHOLD": self.quality_threshold} if self.quality_threshold is not None else {}),
             "RULES_MAX_CONCURRENT": self.max_concurrent,
             "RULES_GENERATOR": self.generator,
             **self.settings,
@@ -174,7 +176,7 @@ class MLBatchProcessor:
 class _Options(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    quality_threshold: float = Field(ge=0.0, le=1.0)
+    quality_threshold: float | None = Field(ge=0.0, le=1.0)
     max_concurrent: int = Field(ge=1, le=1024)
     output_dir: str = Field(min_length=1)
 

@@ -42,11 +42,13 @@ class RulesConfig(BaseModel):
     llm_cache_dir: Path
     llm_max_concurrent: int = Field(ge=1)
     max_rules_per_page: int = Field(ge=1)
-    quality_threshold: float = Field(ge=0.0, le=1.0)
+    llm_candidate_threshold: float = Field(ge=0.0, le=1.0)
+    rule_threshold: float | None = Field(ge=0.0, le=1.0)
     use_learned_model: bool
     feedback_window_hours: float = Field(gt=0)
     min_feedback_signals: int = Field(ge=1)
-    min_training_rules: int = Field(ge=10)
+    min_user_labels: int = Field(ge=1)
+    user_label_weight: float = Field(gt=0)
     feedback_learning_rate: float = Field(gt=0, le=1)
     model_update_interval_hours: float = Field(ge=0)
     writers: dict[str, str]
@@ -102,11 +104,13 @@ class RulesConfig(BaseModel):
             llm_cache_dir=Path(values.get("RULES_LLM_CACHE_DIR") or state_dir / "llm_cache"),
             llm_max_concurrent=values.getint("RULES_LLM_MAX_CONCURRENT"),
             max_rules_per_page=values.getint("RULES_MAX_RULES_PER_PAGE"),
-            quality_threshold=values.getfloat("RULES_QUALITY_THRESHOLD"),
+            llm_candidate_threshold=values.getfloat("RULES_LLM_CANDIDATE_THRESHOLD"),
+            rule_threshold=_optional_float(values.get("RULES_RULE_THRESHOLD")),
             use_learned_model=values.getbool("RULES_USE_LEARNED_MODEL"),
             feedback_window_hours=values.getfloat("RULES_FEEDBACK_WINDOW_HOURS"),
             min_feedback_signals=values.getint("RULES_MIN_FEEDBACK_SIGNALS"),
-            min_training_rules=values.getint("RULES_MIN_TRAINING_RULES"),
+            min_user_labels=values.getint("RULES_MIN_USER_LABELS"),
+            user_label_weight=values.getfloat("RULES_USER_LABEL_WEIGHT"),
             feedback_learning_rate=values.getfloat("RULES_FEEDBACK_LEARNING_RATE"),
             model_update_interval_hours=values.getfloat("RULES_MODEL_UPDATE_INTERVAL_HOURS"),
             writers=dict(values.getdict("RULES_WRITERS")),
@@ -141,6 +145,13 @@ class RulesConfig(BaseModel):
         from rules_spider.outputs.paths import safe_join, slugify
 
         return safe_join(self.output_dir, slugify(catalog_name))
+
+
+def _optional_float(value: Any) -> float | None:
+    """A float setting where None or "" means "not set" (``-s RULES_RULE_THRESHOLD=`` on the command line)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return float(value)
 
 
 def project_defaults() -> dict[str, Any]:

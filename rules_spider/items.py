@@ -69,9 +69,9 @@ class DocPage:
     """A documentation page: filled by the spider, structured by extraction.
 
     Bulky fields stay out of ``repr`` so logs of dropped pages stay one line.
-    ``html`` is the raw markup; the extraction pipeline fills ``title``,
-    ``sections`` and ``text`` (the page's extracted plain text, which every
-    rule's evidence must be quoted from) and then empties ``html``.
+    ``html`` is the raw markup; the page-rules pipeline fills ``title``,
+    ``content_hash``, ``keywords`` and ``rules`` from it (and, for an LLM
+    generator, ``sections``, ``text`` and ``units``) and then empties ``html``.
     """
 
     url: str
@@ -87,8 +87,8 @@ class DocPage:
     content_hash: str = ""
     language: str | None = None
     rendered: bool = False
-    # Filled by the pattern-extraction pipeline (rules_spider.analysis.patterns.PagePatterns).
-    patterns: object | None = field(default=None, repr=False)
+    # The page's top TF-IDF keywords (pages.jsonl; the batch metrics read them).
+    keywords: list[str] = field(default_factory=list, repr=False)
     # Candidate units the rule model scored (units.scored.ScoredUnit), for LLM generators.
     units: list = field(default_factory=list, repr=False)
     # Filled by the generation pipeline, scored and filtered by the quality pipeline.

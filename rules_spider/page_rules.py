@@ -13,14 +13,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rules_spider.analysis.grounding import evidence_in_text
-from rules_spider.analysis.safety import is_unsafe_rule
+from rules_spider.analysis.keywords import page_keywords, rule_keywords
+from rules_spider.analysis.safety import is_unsafe_rule, unsafe_text_reason
 from rules_spider.compose import PageInfo, compose_rule
 from rules_spider.extraction import extract_page
 from rules_spider.ids import content_hash
-from rules_spider.items import Rule
+from rules_spider.items import DocPage, Rule, Section
 from rules_spider.rulemodel.loading import current_rule_model
 from rules_spider.units import Unit, page_units
 from rules_spider.units.scored import ScoredUnit
+
+
+TOP_KEYWORDS = 10
+MAX_RULE_KEYWORDS = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +53,8 @@ class PageResult:
     counts: Counter[str] = field(default_factory=Counter)
     units: list[ScoredUnit] = field(default_factory=list)
     text: str = ""
+    sections: list[Section] = field(default_factory=list)
+    keywords: list[str] = field(default_factory=list)
     model_version: str = ""
 
 
@@ -55,14 +62,19 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
     """The rules of one documentation page (see the module docstring)."""
     extracted = extract_page(html, page.url, encoding)
     result = PageResult(title=extracted.title, content_hash=content_hash(extracted.text),
-                        has_content=bool(extracted.sections), language=extracted.language)
-    if not extracted.sections:
+                        has_content=any(section.blocks for section in extracted.sections),
+                        language=extracted.language)
+    if not result.has_content:
         return result
     if extracted.language and not extracted.language.lower().startswith("en"):
         result.counts["rules/skipped/not_english"] += 1  # the model learned English documentation
         return result
     model = current_rule_model(selection.state_dir)
     result.model_version = model.card.model_version
+    keywords, section_keywords = page_keywords(
+        DocPage(url=page.url, source_name=page.source_name, technology=page.technology,
+                sections=list(extracted.sections), text=extracted.text), TOP_KEYWORDS)
+    result.keywords = keywords
     units = page_units(extracted.sections, page.url, extracted.title)
     result.counts["units/candidates"] += len(units)
     if not units:
@@ -78,6 +90,7 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
         result.units = [ScoredUnit(u, float(p)) for u, p in zip(units, probabilities, strict=True)
                         if p >= min(selection.candidate_threshold, threshold)]
         result.text = extracted.text
+        result.sections = list(extracted.sections)
     seen: set[str] = set()
     for index in sorted(chosen):
         unit = units[index]
@@ -91,7 +104,9 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
             continue
         seen.add(rule.id)
         rule.quality_model = model.card.model_version
-        rule.unit = unit_context(unit)
+        rule.unit = unit_context(unit, page.url)
+        rule.keywords = rule_keywords(rule.evidence, [rule.subject] if rule.subject else [],
+                                      [*section_keywords.get(unit.section_index, []), *keywords], MAX_RULE_KEYWORDS)
         result.rules.append(rule)
     return result
 
@@ -106,10 +121,15 @@ def _rejection(rule: Rule, page_text: str) -> str | None:
     return None
 
 
-def unit_context(unit: Unit) -> dict[str, object]:
-    """A unit as stored with its rule (JSON-friendly)."""
+def unit_context(unit: Unit, source_url: str = "") -> dict[str, object]:
+    """A unit as stored with its rule (JSON-friendly). Its context travels with the rule into rules.jsonl,
+    the review page and the MCP server, so context text the safety check refuses is left out."""
     data = asdict(unit)
-    data["heading_path"] = list(unit.heading_path)
+    for key in ("previous", "next", "lead_in", "term"):
+        value = data.get(key)
+        if value and unsafe_text_reason(str(value), source_url):
+            data[key] = None
+    data["heading_path"] = [h for h in unit.heading_path if not unsafe_text_reason(h, source_url)]
     data["columns"] = list(unit.columns)
     return data
 
@@ -120,3 +140,15 @@ def unit_from_context(data: dict[str, object]) -> Unit:
     values["heading_path"] = tuple(values.get("heading_path") or ())  # type: ignore[arg-type]
     values["columns"] = tuple(values.get("columns") or ())  # type: ignore[arg-type]
     return Unit(**values)  # type: ignore[arg-type]
+
+
+def unit_of_rule(rule: object) -> Unit:
+    """The unit a rule (or a stored rule record) was composed from; a rule from before units were stored
+    (or an LLM rule that quotes no single unit) is read as its evidence sentence under its section."""
+    stored = getattr(rule, "unit", None)
+    if stored:
+        return unit_from_context(stored)
+    evidence = str(getattr(rule, "evidence", ""))
+    section = tuple(getattr(rule, "section", None) or ())
+    return Unit(text=evidence, marked=evidence, kind="sentence", page_kind="guide", heading_path=section,
+                section_index=0, block_index=0)

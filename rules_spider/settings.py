@@ -59,8 +59,7 @@ LOG_LEVEL = "INFO"
 ADDONS = {"rules_spider.addon.RulesAddon": 0}
 
 ITEM_PIPELINES = {
-    "rules_spider.pipelines.extraction.ContentExtractionPipeline": 100,
-    "rules_spider.pipelines.patterns.PatternExtractionPipeline": 200,
+    "rules_spider.pipelines.page_rules.PageRulesPipeline": 100,
     "rules_spider.pipelines.generation.RuleGenerationPipeline": 300,
     "rules_spider.pipelines.quality.QualityPipeline": 400,
     "rules_spider.pipelines.rules_store.RulesStorePipeline": 500,
@@ -98,19 +97,28 @@ RULES_GENERATOR = "extractive"  # extractive | bedrock | transformers | openai
 RULES_GENERATOR_CONFIG: dict = {}
 RULES_LLM_CACHE_DIR = ""  # default: <RULES_STATE_DIR>/llm_cache
 RULES_LLM_MAX_CONCURRENT = 4
-RULES_MAX_RULES_PER_PAGE = 25
+# Rules are selected by the rule model's probability; this is only a safety bound for pathological
+# pages (a page's rules beyond it are counted as rules/dropped/over_page_bound).
+RULES_MAX_RULES_PER_PAGE = 200
+# Units an LLM generator sees: those the rule model gives at least this probability of being guidance.
+RULES_LLM_CANDIDATE_THRESHOLD = 0.3
 
-# --- Quality ---------------------------------------------------------------
-RULES_QUALITY_THRESHOLD = 0.6
-# Use the learned quality model from RULES_STATE_DIR when one is saved there.
+# --- Rule model ------------------------------------------------------------
+# P(guidance) a unit needs to become a rule (and a rule to keep after its feedback adjustment).
+# None: the threshold the model card records, chosen by cross-validation (F1 on held-out sets).
+RULES_RULE_THRESHOLD: float | None = None
+# Use the rule model retrained in RULES_STATE_DIR (scrapy feedback --retrain) when there is one;
+# False: always the model shipped in the package.
 RULES_USE_LEARNED_MODEL = True
 
 # --- Feedback and the learned quality model (rules_spider.learning) ------
 RULES_FEEDBACK_WINDOW_HOURS = 168
-# Signals a rule needs in the window before it becomes a training row.
+# Signals a rule needs in the window before its mean becomes a label (>= 0.5: keep, else not).
 RULES_MIN_FEEDBACK_SIGNALS = 5
-# Rules with enough signals needed before a model is fitted at all.
-RULES_MIN_TRAINING_RULES = 20
+# Labeled units (rated rules, review decisions, MCP outcomes) needed before the model is refitted.
+RULES_MIN_USER_LABELS = 10
+# One user label weighs as much as this many corpus units in the refit.
+RULES_USER_LABEL_WEIGHT = 5.0
 RULES_FEEDBACK_LEARNING_RATE = 0.1
 RULES_MODEL_UPDATE_INTERVAL_HOURS = 24
 

@@ -10,10 +10,7 @@ import pytest
 
 from rules_spider.generation.llm_cache import LlmCache
 from rules_spider.learning.engine import SelfImprovingEngine
-from rules_spider.learning.features import features_from_rule
-from rules_spider.learning.model import QualityModel
-from rules_spider.learning.persistence import save_model
-from tests.learning_simulation import simulate_rules
+from rules_spider.rulemodel.persistence import load_rule_model, save_rule_model
 
 
 def _disk_full(fd: int) -> None:
@@ -51,14 +48,11 @@ def test_engine_snapshot_survives_a_failed_rewrite(tmp_path: Path, monkeypatch):
 
 
 def test_a_model_that_could_not_be_flushed_is_not_saved(tmp_path: Path, monkeypatch):
-    population = simulate_rules(40, seed=3)
-    model = QualityModel().fit(
-        [features_from_rule(item.rule) for item in population], [item.true_quality for item in population]
-    )
+    shipped = load_rule_model(None)
     monkeypatch.setattr(os, "fsync", _disk_full)
     with pytest.raises(OSError, match="No space"):
-        save_model(
-            model, tmp_path, trained_at=datetime.now(UTC), training_size=40, n_signals=0, cv_folds=0, cv_mae=0.1,
-            cv_interval_coverage=0.8, cv_mean_interval_width=0.3, feedback_window_hours=168, min_feedback_signals=5,
-        )  # fmt: skip
+        save_rule_model(shipped.model, shipped.calibration, tmp_path, trained_at=datetime.now(UTC),
+                        **shipped.card.model_dump(exclude={"model_version", "trained_at", "params", "threshold",
+                                                           "calibration", "sklearn_version", "numpy_version",
+                                                           "scipy_version", "python_version"}))
     assert _files(tmp_path) == set()

@@ -205,11 +205,11 @@ def test_bad_feedback_is_refused_and_nothing_is_stored(tmp_path, signal_type, va
     [
         {"learning_rate": 0},
         {"learning_rate": 1.5},
-        {"quality_threshold": 2},
+        {"rule_threshold": 2},
         {"feedback_window_hours": -1},
         {"min_feedback_signals": 0},
-        {"interval_alpha": 1},
-        {"min_training_rules": 1},
+        {"user_label_weight": 0},
+        {"min_user_labels": 0},
     ],
 )
 def test_bad_engine_options_name_the_field(tmp_path, options):

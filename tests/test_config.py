@@ -14,8 +14,7 @@ from rules_spider.config import RulesConfig
 from rules_spider.extensions.build_outputs import BuildOutputsOnClose
 from rules_spider.extensions.progress import ProgressLog
 from rules_spider.learning.engine import SelfImprovingEngine
-from rules_spider.pipelines.extraction import ContentExtractionPipeline
-from rules_spider.pipelines.generation import RuleGenerationPipeline
+from rules_spider.pipelines.page_rules import PageRulesPipeline
 from rules_spider.pipelines.rules_store import RulesStorePipeline
 from rules_spider.workers import PagePool
 from tests.crawling import run_crawl
@@ -45,8 +44,7 @@ async def test_progress_interval_zero_crawls_without_progress_and_components_sha
     assert crawler.get_extension(BuildOutputsOnClose).config is config
     pool = crawler.get_extension(PagePool)
     assert pool is not None
-    assert crawler.get_item_pipeline(ContentExtractionPipeline).pool is pool
-    assert crawler.get_item_pipeline(RuleGenerationPipeline).pool is pool
+    assert crawler.get_item_pipeline(PageRulesPipeline).pool is pool
     assert not [name for name in vars(crawler) if name.startswith("_rules")]
 
 
@@ -66,12 +64,13 @@ def test_missing_settings_take_the_defaults_of_settings_py(monkeypatch, tmp_path
     assert RulesConfig.from_settings(Settings({"RULES_MAX_CLUSTERS": "5"})).max_clusters == 5
 
 
-def test_engine_threshold_is_the_crawls_quality_threshold(tmp_path: Path):
+def test_engine_threshold_is_the_crawls_rule_threshold(tmp_path: Path):
     with SelfImprovingEngine(state_dir=tmp_path / "a") as engine:
-        assert engine.config.quality_threshold == project_settings.RULES_QUALITY_THRESHOLD
-    settings = Settings({"RULES_STATE_DIR": str(tmp_path / "b"), "RULES_QUALITY_THRESHOLD": "0.45"})
+        assert engine.config.rule_threshold is project_settings.RULES_RULE_THRESHOLD is None
+        assert engine.threshold == engine.current_model().card.threshold  # the model's own
+    settings = Settings({"RULES_STATE_DIR": str(tmp_path / "b"), "RULES_RULE_THRESHOLD": "0.45"})
     with SelfImprovingEngine.from_settings(settings) as engine:
-        assert engine.config.quality_threshold == 0.45
+        assert engine.config.rule_threshold == engine.threshold == 0.45
 
 
 @pytest.mark.parametrize(

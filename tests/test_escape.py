@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pytest_twisted import ensureDeferred
 
-from rules_spider.learning.engine import MODEL_POINTER_KEY, SelfImprovingEngine
+from rules_spider.learning.engine import SelfImprovingEngine
+from rules_spider.rulemodel.persistence import CARD_FILE, SHIPPED_DIR
 from rules_spider.learning.state_dir import UnsafePathError
 from rules_spider.outputs.export import export_rules
 from rules_spider.settings import RULES_WRITERS
@@ -111,10 +112,11 @@ class _Boom:
 
 def test_models_and_snapshots_load_only_from_the_state_directory(tmp_path):
     state, elsewhere = tmp_path / "state", tmp_path / "elsewhere"
-    (elsewhere / "models").mkdir(parents=True)
+    elsewhere.mkdir(parents=True)
     marker = tmp_path / "pickle-was-loaded"
-    (elsewhere / "models" / "evil.joblib").write_bytes(pickle.dumps(_Boom(str(marker))))
-    (elsewhere / "models" / "evil.json").write_text("{}")
+    (elsewhere / "rule_model.joblib").write_bytes(pickle.dumps(_Boom(str(marker))))
+    shipped_card = json.loads((SHIPPED_DIR / CARD_FILE).read_text())
+    (elsewhere / "rule_model.json").write_text(json.dumps(shipped_card))
     (elsewhere / "snap.json").write_text(json.dumps(
         {"format": "rules-spider/engine-state", "format_version": 1, "config": {}, "model_version": None, "state": {}}
     ))
@@ -123,17 +125,16 @@ def test_models_and_snapshots_load_only_from_the_state_directory(tmp_path):
             engine.load_state_sync(elsewhere / "snap.json")
         with pytest.raises(UnsafePathError):
             engine.load_state_sync("../elsewhere/snap.json")
-        # A snapshot inside the state dir that names a model outside it.
+        # A snapshot inside the state dir that names a model outside it: names are never paths.
         inside = state / "snapshots" / "tampered.json"
         inside.parent.mkdir(parents=True)
         inside.write_text(json.dumps({
             "format": "rules-spider/engine-state", "format_version": 1,
-            "config": engine.config.model_dump(), "model_version": "../../elsewhere/models/evil", "state": {},
+            "config": engine.config.model_dump(), "model_version": "../../elsewhere/rule_model", "state": {},
         }))
-        with pytest.raises(UnsafePathError):
-            engine.load_state_sync(inside)
-        # A model pointer in the store that climbs out.
-        engine.store.set_state(MODEL_POINTER_KEY, {"version": "../../elsewhere/models/evil", "trained_at": "x"})
+        engine.load_state_sync(inside)
+        # A retrained-model folder in the state dir that is a symlink to elsewhere.
+        (state / "rule_model").symlink_to(elsewhere, target_is_directory=True)
         with pytest.raises(UnsafePathError):
             engine.current_model()
     assert not marker.exists()

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from rules_spider.analysis.grounding import is_grounded, normalise_ws
-from rules_spider.analysis.patterns import PagePatterns, find_patterns
 from rules_spider.generation.base import RuleGenerator
 from rules_spider.generation.extractive import ExtractiveGenerator
 from rules_spider.ids import rule_id
@@ -227,13 +226,6 @@ def test_generation_is_deterministic() -> None:
     assert generate(page) == ExtractiveGenerator().generate(page)
 
 
-def test_precomputed_patterns_are_used() -> None:
-    page = make_page(("A", [para("You must not call Client.close() twice.")]))
-    page.patterns = find_patterns(page)
-    assert isinstance(page.patterns, PagePatterns)
-    assert generate(page) == generate(replace(page, patterns=None))
-
-
 def test_cap_keeps_the_strongest_in_document_order() -> None:
     weak = [f"Prefer option_{i} for tuning." for i in range(20)]
     strong = [f"You must set limit_{i} explicitly in production." for i in range(5)]
@@ -267,7 +259,6 @@ def _fixture_pages() -> list[tuple[str, DocPage]]:
         technology = "javascript" if relative.startswith("mkdocs") else "python"
         page = DocPage(url=url, source_name=relative.split("/")[0], technology=technology, title=extracted.title,
                        sections=list(extracted.sections), text=extracted.text)
-        page.patterns = find_patterns(page)
         pages.append((relative, page))
     return pages
 

@@ -128,12 +128,14 @@ def test_retrain_and_stats(tmp_path: Path) -> None:
 
     result = feedback(tmp_path, "--retrain")
     assert result.returncode == 0, result.stderr
-    output = dict(line.split(": ", 1) for line in result.stdout.splitlines())
-    assert output["training size"].startswith("40 rules")
+    output = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert output["training data"].endswith("40 of them your labels (each weighs 5 corpus units)")
     version = output["model version"]
-    assert (tmp_path / "models" / f"{version}.joblib").is_file()
-    saved = json.loads((tmp_path / "models" / f"{version}.json").read_text())
-    assert float(output["cv mae"].split()[0]) == pytest.approx(saved["cv_mae"], abs=5e-4)  # what was measured
+    saved = json.loads((tmp_path / "rule_model" / "rule_model.json").read_text())
+    assert saved["model_version"] == version and saved["user_labels"] == 40
+    assert (tmp_path / "rule_model" / "rule_model.joblib").is_file()
+    user_row = next(line for line in result.stdout.splitlines() if line.split()[:1] == ["user"])
+    assert user_row.split()[1] == "40"  # the user's labels are held out as a set of their own
 
     stats = feedback(tmp_path, "--stats", "--limit", "5")
     assert stats.returncode == 0, stats.stderr
@@ -153,7 +155,7 @@ def test_retrain_and_stats(tmp_path: Path) -> None:
 def test_without_enough_feedback_there_is_no_model(tmp_path: Path) -> None:
     result = feedback(tmp_path, "--retrain")
     assert result.returncode == 0
-    assert result.stdout.startswith("not trained: 0 rules have at least 5 feedback signals")
+    assert result.stdout.startswith("not trained: 0 labeled unit(s), 10 needed")
     stats = feedback(tmp_path, "--stats")
     assert stats.returncode == 0
-    assert "Model: none, scores are the crawl's heuristic" in stats.stdout
+    assert "(shipped)" in stats.stdout and "0 of them yours" in stats.stdout

@@ -10,6 +10,7 @@ from pathlib import Path
 from pytest_twisted import ensureDeferred
 
 from rules_spider.learning.store import FeedbackStore
+from rules_spider.rulemodel.persistence import load_rule_model
 from tests.crawling import run_crawl
 
 ROOT = Path(__file__).parent.parent
@@ -31,11 +32,13 @@ async def test_feedback_demotes_and_boosts_rules_in_the_next_crawl(docs_server, 
     first_run = await run_crawl(settings, catalog=str(catalog))
     rules_path = tmp_path / "out" / "loop" / "rules.jsonl"
     first = read_rules(rules_path)
-    assert first_run.stats["rules/quality_model"] == "heuristic"
-    # A rule just above the threshold gets bad feedback; the best rule gets good feedback.
-    threshold = min(r["quality_score"] for r in first.values()) - 0.01
-    settings["RULES_QUALITY_THRESHOLD"] = threshold
+    shipped = load_rule_model(None)
+    assert first_run.stats["rules/quality_model"] == shipped.card.model_version
+    # The rule closest to the threshold gets bad feedback (enough to take it under), the best one good feedback.
+    learning_rate = 0.5
+    settings["RULES_FEEDBACK_LEARNING_RATE"] = learning_rate
     weakest = min(first.values(), key=lambda r: (r["quality_score"], r["id"]))
+    assert weakest["quality_score"] * (1 - learning_rate) < shipped.threshold <= weakest["quality_score"]
     strongest = max(first.values(), key=lambda r: (r["quality_score"] < 0.95, r["quality_score"]))
     command = [sys.executable, "-m", "scrapy", "feedback", "-s", f"RULES_STATE_DIR={state}"]
     for _ in range(5):

@@ -56,43 +56,56 @@ def add(
         )
 
 
+def base(engine: SelfImprovingEngine, rule_id: str) -> float:
+    """The rule model's P(guidance) for the rule, before any feedback."""
+    [prediction] = engine.predict_many([rule(rule_id)])
+    assert prediction.basis == "model" and prediction.predicted_quality is not None
+    return prediction.predicted_quality
+
+
 def test_rules_that_beat_their_prediction_are_awarded(engine: SelfImprovingEngine) -> None:
     add(engine, "good", [0.9] * 6)
+    p = base(engine, "good")
     [breakdown] = engine.score_breakdowns([rule("good")])
-    assert breakdown.basis == "heuristic" and breakdown.base == 0.5
+    assert breakdown.basis == "model" and breakdown.base == pytest.approx(p)
     assert breakdown.observed_mean == pytest.approx(0.9)
-    assert breakdown.feedback_adjustment == pytest.approx(0.1 * (0.9 - 0.5))
+    assert breakdown.feedback_adjustment == pytest.approx(0.1 * (0.9 - p))
     assert breakdown.trend_bonus == 0
-    assert engine.adjusted_score(rule("good")) == pytest.approx(0.54)
+    assert engine.adjusted_score(rule("good")) == pytest.approx(p + 0.1 * (0.9 - p))
 
 
 def test_rules_with_poor_feedback_are_demoted(engine: SelfImprovingEngine) -> None:
-    add(engine, "poor", [0.1] * 6)
-    assert engine.adjusted_score(rule("poor")) == pytest.approx(0.5 + 0.1 * (0.1 - 0.5))
-    assert engine.score_breakdowns([rule("poor")])[0].meets_threshold is False
+    add(engine, "poor", [0.0] * 6)
+    p = base(engine, "poor")
+    assert engine.adjusted_score(rule("poor")) == pytest.approx(p - 0.1 * p)
+    breakdown = engine.score_breakdowns([rule("poor")])[0]
+    assert breakdown.meets_threshold is (breakdown.score >= engine.threshold)
 
 
 def test_too_little_feedback_changes_nothing(engine: SelfImprovingEngine) -> None:
     add(engine, "new", [1.0] * 4)
-    assert engine.adjusted_score(rule("new")) == 0.5
-    assert engine.adjusted_score(rule("unscored", heuristic=None)) is None
+    assert engine.adjusted_score(rule("new")) == pytest.approx(base(engine, "new"))
 
 
 def test_improving_rules_get_a_trend_bonus(engine: SelfImprovingEngine) -> None:
     values = [0.2, 0.3, 0.35, 0.5, 0.55, 0.7, 0.8, 0.9]
     add(engine, "rising", values, hours_apart=20)
+    p = base(engine, "rising")
     [breakdown] = engine.score_breakdowns([rule("rising")])
     slope = breakdown.trend_slope_per_day
     assert slope is not None and slope == pytest.approx(0.12, abs=0.03)
     window_days = 7
     assert breakdown.trend_bonus == pytest.approx(0.1 * min(1.0, slope * window_days))
-    expected = 0.5 + 0.1 * (np.mean(values) - 0.5) + breakdown.trend_bonus
+    expected = p + 0.1 * (np.mean(values) - p) + breakdown.trend_bonus
     assert breakdown.score == pytest.approx(expected)
 
 
 def test_scores_are_clipped_to_one(engine: SelfImprovingEngine) -> None:
-    add(engine, "top", [0.6, 0.7, 0.8, 0.9, 1.0, 1.0], hours_apart=24)
-    assert engine.adjusted_score(rule("top", heuristic=0.98)) == 1.0
+    add(engine, "top", [0.0, 0.2, 0.4, 0.6, 0.8, 1.0, 1.0], hours_apart=24)
+    with SelfImprovingEngine(state_dir=engine.state_dir, learning_rate=1.0, min_feedback_signals=5) as eager:
+        [breakdown] = eager.score_breakdowns([rule("top")])
+    assert breakdown.base + breakdown.feedback_adjustment + breakdown.trend_bonus > 1.0
+    assert breakdown.score == 1.0
 
 
 def test_old_feedback_outside_the_window_is_ignored(engine: SelfImprovingEngine) -> None:

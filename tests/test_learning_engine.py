@@ -1,28 +1,34 @@
-"""SelfImprovingEngine: fallback below the data a model needs, predictions,
-recommendations, snapshots, retraining schedule."""
+"""SelfImprovingEngine on the rule model: predictions with intervals, retraining from the user's labeled
+units, recommendations, snapshots, retraining schedule."""
 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import json
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
 from scrapy.settings import Settings
 
+from rules_spider.compose import PageInfo
 from rules_spider.learning import QualityPrediction, SelfImprovingEngine
-from rules_spider.learning.engine import MODEL_POINTER_KEY
-from rules_spider.learning.features import features_from_rule
 from rules_spider.learning.state_dir import UnsafePathError
-from rules_spider.learning.persistence import ModelVersionError
-from tests.learning_simulation import simulate_feedback, simulate_rules
+from rules_spider.page_rules import Selection, page_to_rules, unit_context
+from rules_spider.rulemodel.persistence import CARD_FILE, RuleModelError, load_rule_model, state_model_dir
+from rules_spider.units import Unit
 
 T = TypeVar("T")
+
+PAGE = """<html><body><main><h1>Pool</h1>
+<h2>Closing</h2><p>Always call <code>Pool.close()</code> before the process exits, otherwise workers leak.</p>
+<p>The pool was added in version 2.0.</p>
+<h2>Sizing</h2><p>Never share one <code>Pool</code> between threads; create one per thread.</p>
+</main></body></html>"""
 
 
 def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -32,173 +38,147 @@ def run_async(coroutine: Coroutine[Any, Any, T]) -> T:
         return executor.submit(asyncio.run, coroutine).result()
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> SelfImprovingEngine:
-    population = simulate_rules(90, seed=11)
-    engine = SelfImprovingEngine(state_dir=tmp_path_factory.mktemp("state"))
-    engine.record_rules([item.rule for item in population])
-    engine.store.add_signals(simulate_feedback(population[:70], (6, 10), seed=12))
-    assert engine.retrain().status == "trained"
-    yield engine
-    engine.close()
+def page_rules() -> list:
+    result = page_to_rules(PAGE, PageInfo(url="http://docs.example/pool.html", source_name="Pool", technology="python"),
+                           Selection(threshold=0.0))
+    return result.rules
 
 
-@pytest.fixture(scope="module")
-def population() -> list:
-    return simulate_rules(90, seed=11)
+def unit(text: str, heading: str = "Setup") -> Unit:
+    return Unit(text=text, marked=text, kind="sentence", page_kind="guide", heading_path=("Guide", heading),
+                section_index=0, block_index=0)
 
 
-def test_below_min_feedback_the_prediction_is_the_heuristic(
-    tmp_path: Path, population: list
-) -> None:
-    engine = SelfImprovingEngine(state_dir=tmp_path, min_feedback_signals=5)
-    rules = [item.rule for item in population[:30]]
-    engine.record_rules(rules)
-    for rule in rules:  # 4 signals each: one short of min_feedback_signals
-        for value in (0.9, 0.8, 1.0, 0.7):
-            run_async(engine.collect_feedback_signal(rule.id, "user_rating", value))
-    report = engine.retrain(force=True)
-    assert report.status == "insufficient_data"
-    assert report.model_version is None
-    assert "0 rules have at least 5 feedback signals" in report.detail
-    prediction = run_async(engine.predict_rule_quality(rules[0]))
-    assert prediction.model is None
-    assert prediction.confidence_interval is None
-    assert prediction.basis == "heuristic"
-    assert prediction.predicted_quality == rules[0].heuristic_score
-    assert prediction["predicted_quality"] == rules[0].heuristic_score
-    unscored = dataclasses.replace(rules[0], heuristic_score=None)
-    nothing = run_async(engine.predict_rule_quality(unscored))
-    assert (nothing.predicted_quality, nothing.basis) == (None, "none")
-    assert engine.score_rules([rules[0], unscored]) == [
-        (rules[0].heuristic_score, None),
-        (None, None),
-    ]
-    engine.close()
+def test_predictions_are_the_crawls_probabilities_with_an_interval(tmp_path: Path) -> None:
+    rules = page_rules()
+    with SelfImprovingEngine(state_dir=tmp_path) as engine:
+        predictions = engine.predict_many(rules)
+    shipped = load_rule_model(None)
+    for rule, prediction in zip(rules, predictions, strict=True):
+        assert prediction.basis == "model" and prediction.model == shipped.card.model_version
+        # the same model the crawl selected the rule with, on the same unit
+        assert prediction.predicted_quality == pytest.approx(rule.quality_score, abs=1e-4)
+        low, high = prediction.confidence_interval
+        assert prediction.interval_level == 0.9 and (low, high) == shipped.calibration.interval(rule.quality_score)
 
 
-def test_predictions_come_from_the_model_with_an_interval(
-    trained: SelfImprovingEngine, population: list
-) -> None:
-    rule = population[80].rule
-    prediction = run_async(trained.predict_rule_quality(rule))
-    version = trained.store.get_state(MODEL_POINTER_KEY)["version"]
-    assert prediction.basis == "model"
-    assert prediction.model == version
-    assert prediction.confidence_interval is not None
-    assert prediction.interval_level == pytest.approx(0.8)
-    assert trained.score_rules([rule]) == [(prediction.predicted_quality, version)]
+def test_async_methods_run_off_the_event_loop_thread(tmp_path: Path, monkeypatch) -> None:
+    threads: list[str] = []
+    with SelfImprovingEngine(state_dir=tmp_path) as engine:
+        original = engine.predict_many
+
+        def recording(rules):  # type: ignore[no-untyped-def]
+            threads.append(threading.current_thread().name)
+            return original(rules)
+
+        monkeypatch.setattr(engine, "predict_many", recording)
+
+        async def predict() -> QualityPrediction:
+            loop_thread = threading.current_thread().name
+            prediction = await engine.predict_rule_quality(page_rules()[0])
+            assert threads and threads[0] != loop_thread
+            return prediction
+
+        assert run_async(predict()).basis == "model"
 
 
-def test_async_methods_run_off_the_event_loop_thread(
-    trained: SelfImprovingEngine, population: list
-) -> None:
-    threads: dict[str, int] = {}
-    original = trained.predict_many
-
-    def recording(rules):  # type: ignore[no-untyped-def]
-        threads["work"] = threading.get_ident()
-        return original(rules)
-
-    async def predict() -> None:
-        threads["loop"] = threading.get_ident()
-        await trained.predict_rule_quality(population[0].rule)
-
-    trained.predict_many = recording  # type: ignore[method-assign]
-    try:
-        run_async(predict())
-    finally:
-        del trained.predict_many
-    assert threads["work"] != threads["loop"]
+def test_too_few_labels_keep_the_shipped_model(tmp_path: Path) -> None:
+    with SelfImprovingEngine(state_dir=tmp_path, min_user_labels=3) as engine:
+        rule = page_rules()[0]
+        engine.record_rules([rule])
+        engine.store.add_unit_label(rule.id, 0, origin="review", unit=rule.unit, failure="description")
+        report = engine.retrain(force=True)
+        assert report.status == "insufficient_data" and report.user_labels == 1
+        assert "3 needed" in report.detail and not state_model_dir(tmp_path).exists()
+        assert engine.current_model().card.model_version == load_rule_model(None).card.model_version
 
 
-def test_recommendations_are_re_predictions_with_a_feature_changed(
-    trained: SelfImprovingEngine, population: list
-) -> None:
-    rule = dataclasses.replace(
-        population[85].rule,
-        example=None,
-        body="Consider handling errors properly in various components.",
-        title="Handle errors properly",
-    )
-    prediction = run_async(trained.predict_rule_quality(rule))
-    items = run_async(trained.generate_improvement_recommendations(rule, 0.0, prediction))
-    kinds = [item.kind for item in items]
-    assert "missing_example" in kinds
-    assert kinds[-1] == "feedback_below_prediction"
-    gains = [item.expected_improvement for item in items if item.expected_improvement is not None]
-    assert gains == sorted(gains, reverse=True) and all(g > 0 for g in gains)
-    model = trained.current_model()[0]  # type: ignore[index]
-    row = features_from_rule(rule)
-    with_example = {**row, "has_example": 1.0}
-    expected = model.predict([with_example])[0] - model.predict([row])[0]
-    example_item = next(item for item in items if item.kind == "missing_example")
-    assert example_item.expected_improvement == pytest.approx(expected, abs=1e-4)
-    assert rule.url in example_item.description
-    vague = next((item for item in items if item.kind == "vague_subject"), None)
-    if vague is not None:
-        assert "properly" in vague.description
+def test_rejected_units_of_one_kind_retrain_the_model_that_selects_rules(tmp_path: Path) -> None:
+    probe = unit("You should restart the gizmo daemon after every edit.", "Gizmo")
+    rejected = [unit(f"You should restart the gizmo daemon after edit number {i}.", "Gizmo") for i in range(12)]
+    with SelfImprovingEngine(state_dir=tmp_path, min_user_labels=10, user_label_weight=5.0) as engine:
+        shipped = engine.current_model()
+        before = float(shipped.model.proba_from_counts(shipped.model.counts([probe]))[0])
+        for number, item in enumerate(rejected):
+            engine.store.add_unit_label(f"r{number}", 0, origin="review", unit=unit_context(item), failure="vague")
+        report = engine.retrain(force=True)
+        assert report.status == "trained" and report.user_labels == 12
+        assert report.card is not None and report.card.user_labels == 12 and report.card.user_label_weight == 5.0
+        assert "user" in {row.name for row in report.per_set}
+        retrained = engine.current_model()
+        assert retrained.card.model_version == report.card.model_version != shipped.card.model_version
+        after = float(retrained.model.proba_from_counts(retrained.model.counts([probe]))[0])
+        assert after < before - 0.1
+        # the crawl's page-to-rules step picks up the retrained model from the same state directory
+        result = page_to_rules("<html><body><main><h1>Gizmo</h1><p>You should restart the gizmo daemon after "
+                               "every edit.</p></main></body></html>",
+                               PageInfo(url="http://x/g", source_name="G", technology="python"),
+                               Selection(threshold=0.0, state_dir=tmp_path))
+        assert result.model_version == retrained.card.model_version
+        assert engine.retrain().status == "fresh"  # within RULES_MODEL_UPDATE_INTERVAL_HOURS
 
 
-def test_recommendations_without_a_model_give_no_numbers(tmp_path: Path, population: list) -> None:
-    engine = SelfImprovingEngine(state_dir=tmp_path)
-    rule = dataclasses.replace(population[0].rule, example=None, evidence="short")
-    items = run_async(engine.generate_improvement_recommendations(rule, 0.2))
-    assert {"missing_example", "low_grounding"} <= {item.kind for item in items}
-    assert all(item.expected_improvement is None for item in items)
-    engine.close()
+def test_feedback_signals_become_labels_too(tmp_path: Path) -> None:
+    rules = page_rules()
+    with SelfImprovingEngine(state_dir=tmp_path, min_feedback_signals=2, min_user_labels=2) as engine:
+        engine.record_rules(rules)
+        for rule in rules[:2]:
+            for value in (0.0, 0.1):
+                run_async(engine.collect_feedback_signal(rule.id, "user_rating", value))
+        report = engine.retrain(force=True)
+        assert report.status == "trained" and report.user_labels == 2
 
 
-def test_retraining_waits_for_the_update_interval(trained: SelfImprovingEngine) -> None:
-    version = trained.store.get_state(MODEL_POINTER_KEY)["version"]
-    fresh = trained.retrain()
-    assert fresh.status == "fresh" and fresh.model_version == version
+def test_recommendations_with_a_number_are_re_predictions(tmp_path: Path) -> None:
+    [rule] = [r for r in page_rules() if "added" in r.evidence]
+    rule.subject = "Pool"
+    rule.unit = unit_context(replace(Unit(**{**rule.unit, "heading_path": tuple(rule.unit["heading_path"]),
+                                             "columns": ()}), term=None))
+    with SelfImprovingEngine(state_dir=tmp_path) as engine:
+        items = engine.recommendations(rule)
+        model = engine.current_model()
+    kinds = {item.kind for item in items}
+    assert {"missing_example", "no_reason"} <= kinds
+    for item in items:
+        if item.expected_improvement is not None:
+            assert item.expected_improvement >= 0.005
+        else:
+            assert item.kind in {"missing_example", "no_reason", "feedback_below_prediction"} or model is None
 
 
-def test_state_snapshot_round_trip(trained: SelfImprovingEngine, population: list) -> None:
-    rules = [item.rule for item in population[70:]]
-    before = trained.score_rules(rules)
-    trained.store.set_state("rewards/example", {"total": 0.5})
-    saved = run_async(trained.save_state("snapshots/engine.json"))
-    assert saved.parent == (trained.state_dir / "snapshots").resolve()
-    trained.store.set_state(MODEL_POINTER_KEY, {"version": "0000", "trained_at": "x"})
-    trained.store.set_state("rewards/example", {"total": 0.0})
-
-    other = SelfImprovingEngine(state_dir=trained.state_dir, learning_rate=0.5)
-    run_async(other.load_state("snapshots/engine.json"))
-    assert other.config.learning_rate == trained.config.learning_rate
-    assert other.store.get_state("rewards/example") == {"total": 0.5}
-    assert other.score_rules(rules) == before
-    with pytest.raises(UnsafePathError):
-        run_async(other.save_state("/tmp/engine.json"))
-    with pytest.raises(UnsafePathError):
-        run_async(other.load_state("../engine.json"))
-    other.close()
-
-
-def test_load_state_refuses_a_model_from_another_scikit_learn(trained: SelfImprovingEngine) -> None:
-    run_async(trained.save_state("snapshots/mismatch.json"))
-    version = trained.store.get_state(MODEL_POINTER_KEY)["version"]
-    meta_path = trained.state_dir / "models" / f"{version}.json"
-    original = meta_path.read_text()
-    meta = json.loads(original)
-    meta["sklearn_version"] = "0.24.2"
-    meta_path.write_text(json.dumps(meta))
-    try:
-        other = SelfImprovingEngine(state_dir=trained.state_dir)
-        with pytest.raises(ModelVersionError, match=r"scikit-learn 0\.24\.2"):
+def test_load_state_refuses_a_model_from_another_scikit_learn(tmp_path: Path) -> None:
+    with SelfImprovingEngine(state_dir=tmp_path, min_user_labels=1) as engine:
+        engine.store.add_unit_label("r", 0, origin="review", unit=unit_context(unit("Do X now.")))
+        assert engine.retrain(force=True).status == "trained"
+        run_async(engine.save_state("snapshots/mismatch.json"))
+    card_path = state_model_dir(tmp_path) / CARD_FILE
+    card = json.loads(card_path.read_text())
+    card["sklearn_version"] = "0.24.2"
+    card_path.write_text(json.dumps(card))
+    with SelfImprovingEngine(state_dir=tmp_path) as other:
+        with pytest.raises(RuleModelError, match=r"scikit-learn 0\.24\.2"):
             run_async(other.load_state("snapshots/mismatch.json"))
-        # Scoring does not crash the crawl: it falls back to the heuristic and says why.
-        [prediction] = other.predict_many([simulate_rules(1, seed=5)[0].rule])
-        assert prediction.model is None and "0.24.2" in prediction.detail
-        other.close()
-    finally:
-        meta_path.write_text(original)
+        # Scoring does not crash a caller: no prediction, and it says why.
+        [prediction] = other.predict_many(page_rules()[:1])
+        assert prediction.model is None and prediction.basis == "none" and "0.24.2" in prediction.detail
 
 
-def test_collect_feedback_signal_validates(trained: SelfImprovingEngine) -> None:
-    with pytest.raises(ValueError, match="value 2 is outside"):
-        run_async(trained.collect_feedback_signal("r", "usage_success", 2))
+def test_state_snapshot_round_trip(tmp_path: Path) -> None:
+    with SelfImprovingEngine(state_dir=tmp_path) as engine:
+        engine.store.set_state("rewards/example", {"total": 0.5})
+        path = run_async(engine.save_state("snapshots/a.json"))
+        assert json.loads(path.read_text())["model_version"] == engine.current_model().card.model_version
+    with SelfImprovingEngine(state_dir=tmp_path, learning_rate=0.3) as other:
+        run_async(other.load_state("snapshots/a.json"))
+        assert other.store.get_state("rewards/example") == {"total": 0.5}
+        assert other.config.learning_rate == 0.1
+        with pytest.raises(UnsafePathError):
+            run_async(other.save_state("/tmp/engine.json"))
+
+
+def test_collect_feedback_signal_validates(tmp_path: Path) -> None:
+    with SelfImprovingEngine(state_dir=tmp_path) as engine, pytest.raises(ValueError, match="value 2 is outside"):
+        run_async(engine.collect_feedback_signal("r", "usage_success", 2))
 
 
 def test_engine_from_scrapy_settings(tmp_path: Path) -> None:
@@ -206,20 +186,16 @@ def test_engine_from_scrapy_settings(tmp_path: Path) -> None:
     with SelfImprovingEngine.from_settings(settings) as engine:
         assert engine.state_dir == tmp_path / "out" / "state"
         assert engine.store.path.is_file()
-    settings = Settings({"RULES_STATE_DIR": str(tmp_path / "s"), "RULES_MIN_FEEDBACK_SIGNALS": "3"})
+    settings = Settings({"RULES_STATE_DIR": str(tmp_path / "s"), "RULES_MIN_FEEDBACK_SIGNALS": "3",
+                         "RULES_USER_LABEL_WEIGHT": "2"})
     with SelfImprovingEngine.from_settings(settings) as engine:
         assert engine.state_dir == tmp_path / "s"
-        assert engine.config.min_feedback_signals == 3
+        assert engine.config.min_feedback_signals == 3 and engine.config.user_label_weight == 2.0
 
 
 def test_prediction_result_is_a_typed_model() -> None:
     with pytest.raises(ValueError):
         QualityPrediction(  # type: ignore[call-arg]
-            rule_id="r",
-            predicted_quality=0.5,
-            confidence_interval=None,
-            interval_level=None,
-            model=None,
-            basis="guess",
-            detail="",
+            rule_id="r", predicted_quality=0.5, confidence_interval=None, interval_level=None, model=None,
+            basis="guess", detail="",
         )

@@ -95,7 +95,7 @@ class Command(ScrapyCommand):
         )
 
     def short_desc(self) -> str:
-        return "Record, import or summarise feedback on rules; retrain the quality model"
+        return "Record, import or summarise feedback on rules; retrain the rule model"
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
@@ -131,7 +131,8 @@ class Command(ScrapyCommand):
             help="rules shown by --stats (default: 20)",
         )
         group.add_argument(
-            "--retrain", action="store_true", help="fit the quality model on the feedback now"
+            "--retrain", action="store_true",
+            help="refit the rule model on the shipped corpus plus your labeled units now"
         )
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
@@ -290,24 +291,29 @@ class Command(ScrapyCommand):
     def _print_model(self, engine: SelfImprovingEngine) -> None:
         loaded, reason = engine.usable_model()
         if loaded is None:
-            print(f"Model: none, scores are the crawl's heuristic: {reason}")
+            print(f"Model: none: {reason}")
             return
-        meta = loaded[1]
+        card = loaded.card
+        origin = "retrained here" if card.user_labels else "shipped"
         print(
-            f"Model: {meta.model_version}, trained {meta.trained_at:%Y-%m-%d %H:%M} UTC on "
-            f"{meta.training_size} rules, CV MAE {meta.cv_mae:.3f}, "
-            f"{1 - meta.interval_alpha:.0%} interval coverage (CV) {meta.cv_interval_coverage:.2f}"
+            f"Model: {card.model_version} ({origin}), trained {card.trained_at:%Y-%m-%d %H:%M} UTC on "
+            f"{card.units} units ({card.user_labels} of them yours), threshold {card.threshold:.3f}, "
+            f"leave-one-set-out mean precision {_cell(card.mean_precision)} recall {_cell(card.mean_recall)}"
         )
 
     def _retrain(self, engine: SelfImprovingEngine) -> None:
         report = engine.retrain(force=True)
-        if report.status != "trained" or report.metadata is None:
+        if report.status != "trained" or report.card is None:
             print(f"not trained: {report.detail}")
             return
-        meta = report.metadata
-        print(f"model version: {meta.model_version}")
-        print(f"training size: {meta.training_size} rules ({meta.n_signals} signals)")
-        print(f"cv mae: {meta.cv_mae:.4f} ({meta.cv_folds}-fold)")
-        nominal = 1 - meta.interval_alpha
-        print(f"cv interval coverage: {meta.cv_interval_coverage:.3f} (nominal {nominal:.2f})")
+        card = report.card
+        print(f"model version: {card.model_version}")
+        print(f"training data: {card.units} units, {card.user_labels} of them your labels "
+              f"(each weighs {card.user_label_weight:g} corpus units)")
+        print(f"threshold: {card.threshold:.3f} ({card.threshold_rule})")
+        print("leave-one-set-out (your labels are the set 'user'):")
+        print(format_table(["held-out set", "units", "positives", "precision", "recall"],
+                           [[row.name, row.units, row.positives, row.precision, row.recall] for row in report.per_set]))
+        print(f"mean precision {_cell(card.mean_precision)}, mean recall {_cell(card.mean_recall)}")
+        print(f"saved in {engine.state_dir}; the next crawl with this state directory uses it")
         print(f"training time: {report.seconds:.1f} s")

@@ -20,7 +20,7 @@ from scrapy.utils.asyncio import run_in_thread
 
 from rules_spider.config import rules_config
 from rules_spider.outputs.finalize import finalize_run, save_run_summary
-from rules_spider.pipelines.extraction import ContentExtractionPipeline
+from rules_spider.pipelines.page_rules import PageRulesPipeline
 from rules_spider.outputs.summary import CrawlSummary
 from rules_spider.outputs.parts import run_parts_path
 
@@ -47,7 +47,7 @@ class BuildOutputsOnClose:
         if not hasattr(spider, "catalog"):
             return
         stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
-        extraction = self.crawler.get_item_pipeline(ContentExtractionPipeline)
+        extraction = self.crawler.get_item_pipeline(PageRulesPipeline)
         superseded = extraction.superseded if extraction is not None else {}
         summary = CrawlSummary.from_crawl(spider, stats, self.started_at, datetime.now(UTC), superseded)
         catalog_dir = self.config.catalog_dir(spider.catalog.name)

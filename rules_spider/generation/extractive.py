@@ -221,7 +221,7 @@ class ExtractiveGenerator:
         if page.language and not page.language.lower().startswith("en"):
             self._skip("not_english")  # the cue words are English
             return []
-        patterns = page.patterns if isinstance(page.patterns, PagePatterns) else find_patterns(page)
+        patterns = find_patterns(page)
         candidates: list[_Candidate] = []
         for index, directive in enumerate(patterns.directives):
             rule = self._directive_rule(page, patterns, directive)

@@ -15,16 +15,19 @@ The async methods run SQLite and scikit-learn work in a worker thread
 helpers (``score_rules``, ``adjusted_score``, ``retrain``...) are for the
 crawl, which calls them off the reactor thread.
 
-Without a trained model (fewer than ``min_training_rules`` rules with
-``min_feedback_signals`` signals each in the window) predictions fall back
-to the crawl's heuristic score with ``model=None`` and no interval.
+Predictions come from the rule model, the same model that selects rules in the
+crawl: the one retrained from this state directory's labeled units when there
+is one, else the model shipped in the package (trained on the labeled corpus).
+``predict_rule_quality`` gives P(guidance) of the rule's unit with the 90%
+interval of the positive rate among units the model scored alike in
+cross-validation. ``retrain`` refits on the shipped corpus plus the user's
+labeled units (``learning.user_labels``) once ``min_user_labels`` exist.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,15 +39,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from rules_spider import settings as defaults
 from rules_spider.config import RulesConfig
 from rules_spider.learning import abtest, batches, usage
-from rules_spider.learning.features import features_from_record, features_from_rule
-from rules_spider.learning.model import QualityModel
-from rules_spider.learning.persistence import (
-    ModelMetadata,
-    ModelVersionError,
-    load_model,
-    model_path,
-    read_metadata,
-)
 from rules_spider.learning.recommendations import recommend
 from rules_spider.learning.engine_results import (
     BatchOutcome,
@@ -55,14 +49,16 @@ from rules_spider.learning.engine_results import (
 from rules_spider.learning.scoring import score_breakdown, signal_history
 from rules_spider.learning.snapshots import Snapshot, read_snapshot, write_snapshot
 from rules_spider.learning.store import FeedbackStore, RuleRecord
-from rules_spider.learning.training import TrainingReport, train_and_save
+from rules_spider.learning.training import TrainingReport, retrain_from_store
+from rules_spider.page_rules import unit_of_rule
+from rules_spider.rulemodel.loading import current_rule_model
+from rules_spider.rulemodel.persistence import LoadedRuleModel, RuleModelError
 
 if TYPE_CHECKING:
     from rules_spider.items import Rule
 
 logger = logging.getLogger(__name__)
 
-MODEL_POINTER_KEY = "model/current"
 
 
 class EngineConfig(BaseModel):
@@ -72,14 +68,15 @@ class EngineConfig(BaseModel):
 
     feedback_window_hours: float = Field(gt=0)
     min_feedback_signals: int = Field(ge=1)
-    quality_threshold: float = Field(ge=0, le=1)
     learning_rate: float = Field(gt=0, le=1)
     model_update_interval_hours: float = Field(ge=0)
-    # Rules (each with min_feedback_signals signals) needed before a model is fitted.
-    min_training_rules: int = Field(ge=10)
-    # 1 - interval_alpha is the level of the prediction intervals (0.2 -> 80%).
-    interval_alpha: float = Field(0.2, gt=0, lt=1)
-    random_state: int = 0
+    # Labeled units (rules with min_feedback_signals signals, review decisions, MCP outcomes)
+    # needed before the rule model is refitted.
+    min_user_labels: int = Field(ge=1)
+    # How many corpus units one user label weighs in the refit.
+    user_label_weight: float = Field(gt=0)
+    # Score a rule must keep after its feedback adjustment; None: the rule model's threshold.
+    rule_threshold: float | None = Field(default=None, ge=0, le=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,43 +93,40 @@ class SelfImprovingEngine:
         self,
         feedback_window_hours: float = defaults.RULES_FEEDBACK_WINDOW_HOURS,
         min_feedback_signals: int = defaults.RULES_MIN_FEEDBACK_SIGNALS,
-        quality_threshold: float = defaults.RULES_QUALITY_THRESHOLD,
+        rule_threshold: float | None = defaults.RULES_RULE_THRESHOLD,
         learning_rate: float = defaults.RULES_FEEDBACK_LEARNING_RATE,
         model_update_interval_hours: float = defaults.RULES_MODEL_UPDATE_INTERVAL_HOURS,
         state_dir: str | Path | None = None,
         *,
-        min_training_rules: int = defaults.RULES_MIN_TRAINING_RULES,
-        interval_alpha: float = 0.2,
-        random_state: int = 0,
+        min_user_labels: int = defaults.RULES_MIN_USER_LABELS,
+        user_label_weight: float = defaults.RULES_USER_LABEL_WEIGHT,
     ) -> None:
         """``state_dir`` defaults to that of the default settings (``<RULES_OUTPUT_DIR>/state``)."""
         self.config = EngineConfig(
             feedback_window_hours=feedback_window_hours,
             min_feedback_signals=min_feedback_signals,
-            quality_threshold=quality_threshold,
+            rule_threshold=rule_threshold,
             learning_rate=learning_rate,
             model_update_interval_hours=model_update_interval_hours,
-            min_training_rules=min_training_rules,
-            interval_alpha=interval_alpha,
-            random_state=random_state,
+            min_user_labels=min_user_labels,
+            user_label_weight=user_label_weight,
         )
         self.state_dir = Path(state_dir) if state_dir else RulesConfig.from_settings().state_dir
         self.store = FeedbackStore(self.state_dir)
-        self._model_lock = threading.Lock()
-        self._model: tuple[QualityModel, ModelMetadata] | None = None
         self._reported_model_errors: set[str] = set()
 
     @classmethod
     def from_config(cls, config: RulesConfig, **kwargs: Any) -> SelfImprovingEngine:
-        """An engine on the config's state directory with its feedback options and quality threshold."""
+        """An engine on the config's state directory with its feedback options and rule threshold."""
         return cls(
             feedback_window_hours=config.feedback_window_hours,
             min_feedback_signals=config.min_feedback_signals,
-            quality_threshold=config.quality_threshold,
+            rule_threshold=config.rule_threshold,
             learning_rate=config.feedback_learning_rate,
             model_update_interval_hours=config.model_update_interval_hours,
             state_dir=config.state_dir,
-            min_training_rules=config.min_training_rules,
+            min_user_labels=config.min_user_labels,
+            user_label_weight=config.user_label_weight,
             **kwargs,
         )
 
@@ -174,134 +168,68 @@ class SelfImprovingEngine:
 
     # -- model ----------------------------------------------------------------
 
-    def current_model(self) -> tuple[QualityModel, ModelMetadata] | None:
-        """The model the store points at (loaded once per version), or None.
+    def current_model(self) -> LoadedRuleModel:
+        """The rule model in use: retrained in the state directory, else the shipped one.
 
-        Raises :class:`ModelVersionError` when it was saved by an incompatible
-        scikit-learn/numpy.
+        Raises :class:`RuleModelError` when the model there cannot be loaded here.
         """
-        pointer = self.store.get_state(MODEL_POINTER_KEY)
-        if pointer is None:
-            return None
-        with self._model_lock:
-            if self._model is None or self._model[1].model_version != pointer["version"]:
-                self._model = load_model(
-                    self.state_dir, model_path(self.state_dir, pointer["version"])
-                )
-            return self._model
+        return current_rule_model(self.state_dir)
 
-    def usable_model(self) -> tuple[tuple[QualityModel, ModelMetadata] | None, str]:
-        """``(current model, "")``, or ``(None, why not)``: none trained yet, or the
-        saved one is unusable here (logged once per version; predictions fall back
-        to the heuristic)."""
+    def usable_model(self) -> tuple[LoadedRuleModel | None, str]:
+        """``(model, "")``, or ``(None, why not)`` when the saved model is unusable here (logged once)."""
         try:
-            loaded = self.current_model()
-        except (ModelVersionError, FileNotFoundError) as exc:
+            return self.current_model(), ""
+        except RuleModelError as exc:
             if str(exc) not in self._reported_model_errors:
                 self._reported_model_errors.add(str(exc))
-                logger.warning("Not using the saved quality model: %s", exc)
-            return None, f"saved model unusable: {exc}"
-        if loaded is None:
-            return None, "no quality model trained yet (not enough feedback)"
-        return loaded, ""
+                logger.warning("Not using the rule model: %s", exc)
+            return None, f"rule model unusable: {exc}"
 
-    def _current_metadata(self) -> ModelMetadata | None:
-        """Metadata of the model the store points at; None when there is none or
-        its files are gone (then the next retrain replaces it)."""
-        pointer = self.store.get_state(MODEL_POINTER_KEY)
-        if pointer is None:
-            return None
-        try:
-            return read_metadata(self.state_dir, model_path(self.state_dir, pointer["version"]))
-        except FileNotFoundError:
-            logger.warning("Model %s is referenced but its files are missing", pointer["version"])
-            return None
+    @property
+    def threshold(self) -> float | None:
+        """The score a rule must keep: the configured rule threshold, else the model's."""
+        if self.config.rule_threshold is not None:
+            return self.config.rule_threshold
+        model, _ = self.usable_model()
+        return model.threshold if model is not None else None
 
     def retrain(self, force: bool = False) -> TrainingReport:
-        """Fit a new model from the window's feedback unless the current one is
-        younger than ``model_update_interval_hours`` (``force`` skips that check)."""
-        current = self._current_metadata()
-        if current is not None and not force:
-            age = datetime.now(UTC) - current.trained_at
-            if age < timedelta(hours=self.config.model_update_interval_hours):
-                return TrainingReport(
-                    "fresh",
-                    current.training_size,
-                    current.n_signals,
-                    f"model {current.model_version} is {age.total_seconds() / 3600:.1f} h old, "
-                    f"under the {self.config.model_update_interval_hours:g} h update interval",
-                    current,
-                )
-        report, model = train_and_save(
-            self.store,
-            self.state_dir,
-            feedback_window_hours=self.config.feedback_window_hours,
-            min_feedback_signals=self.config.min_feedback_signals,
-            min_training_rules=self.config.min_training_rules,
-            interval_alpha=self.config.interval_alpha,
-            random_state=self.config.random_state,
+        """Refit the rule model on the corpus plus the user's labeled units, unless the state
+        directory's model is younger than ``model_update_interval_hours`` (``force`` skips that)."""
+        return retrain_from_store(
+            self.store, self.state_dir, since=self.window_start(), min_signals=self.config.min_feedback_signals,
+            min_labels=self.config.min_user_labels, weight=self.config.user_label_weight,
+            update_interval_hours=self.config.model_update_interval_hours, force=force,
         )
-        if model is None or report.metadata is None:
-            if current is not None:
-                return TrainingReport(
-                    report.status,
-                    report.training_size,
-                    report.n_signals,
-                    f"{report.detail}; keeping model {current.model_version}",
-                    current,
-                )
-            return report
-        self._set_current(model, report.metadata)
-        return report
-
-    def _set_current(self, model: QualityModel, metadata: ModelMetadata) -> None:
-        self.store.set_state(
-            MODEL_POINTER_KEY,
-            {"version": metadata.model_version, "trained_at": metadata.trained_at.isoformat()},
-        )
-        with self._model_lock:
-            self._model = (model, metadata)
 
     # -- prediction -------------------------------------------------------------
 
     def predict_many(self, rules: Sequence[Rule | RuleRecord]) -> list[QualityPrediction]:
         loaded, reason = self.usable_model()
         if loaded is None:
-            return [self._fallback(rule, reason) for rule in rules]
-        model, metadata = loaded
-        rows = [_features(rule) for rule in rules]
-        if not rows:
+            return [QualityPrediction(rule_id=rule.id, predicted_quality=None, confidence_interval=None,
+                                      interval_level=None, model=None, basis="none", detail=reason)
+                    for rule in rules]
+        if not rules:
             return []
-        predicted = model.predict(rows)
-        low, high = model.predict_interval(rows)
-        level = 1 - metadata.interval_alpha
+        units = [unit_of_rule(rule) for rule in rules]
+        probabilities = loaded.model.proba_from_counts(loaded.model.counts(units))
+        card = loaded.card
         return [
             QualityPrediction(
                 rule_id=rule.id,
                 predicted_quality=float(p),
-                confidence_interval=(float(lo), float(hi)),
-                interval_level=level,
-                model=metadata.model_version,
+                confidence_interval=loaded.calibration.interval(float(p)),
+                interval_level=0.9,
+                model=card.model_version,
                 basis="model",
                 detail=(
-                    f"model {metadata.model_version} trained on {metadata.training_size} rules; "
-                    f"{level:.0%} conformalized quantile interval, CV MAE {metadata.cv_mae:.3f}"
+                    f"rule model {card.model_version} ({card.units} units, {card.user_labels} of them the user's); "
+                    "90% interval of the guidance rate among units scored alike in leave-one-set-out CV"
                 ),
             )
-            for rule, p, lo, hi in zip(rules, predicted, low, high, strict=True)
+            for rule, p in zip(rules, probabilities, strict=True)
         ]
-
-    def _fallback(self, rule: Rule | RuleRecord, reason: str) -> QualityPrediction:
-        score = rule.heuristic_score
-        return QualityPrediction(
-            rule_id=rule.id,
-            predicted_quality=score,
-            confidence_interval=None,
-            interval_level=None,
-            model=None,
-            basis="heuristic" if score is not None else "none",
-            detail=reason + ("" if score is not None else "; the rule has no heuristic score"),
-        )
 
     async def predict_rule_quality(self, rule: Rule | RuleRecord) -> QualityPrediction:
         return (await asyncio.to_thread(self.predict_many, [rule]))[0]
@@ -309,8 +237,7 @@ class SelfImprovingEngine:
     def score_rules(
         self, rules: Sequence[Rule | RuleRecord]
     ) -> list[tuple[float | None, str | None]]:
-        """``(score, model_version)`` per rule for the crawl's quality pipeline:
-        the model's prediction, or ``(heuristic_score, None)`` without a model."""
+        """``(P(guidance), model_version)`` per rule."""
         return [(p.predicted_quality, p.model) for p in self.predict_many(rules)]
 
     # -- recommendations ----------------------------------------------------------
@@ -326,8 +253,7 @@ class SelfImprovingEngine:
         loaded, _ = self.usable_model()
         if prediction is None:
             prediction = self.predict_many([rule])[0]
-        model = loaded[0] if loaded else None
-        return recommend(rule, features_from_rule(rule), model, prediction, effectiveness)
+        return recommend(rule, unit_of_rule(rule), loaded, prediction, effectiveness)
 
     async def generate_improvement_recommendations(
         self,
@@ -335,9 +261,10 @@ class SelfImprovingEngine:
         effectiveness: float | None = None,
         prediction: QualityPrediction | dict[str, Any] | None = None,
     ) -> list[Recommendation]:
-        """Changes the model expects to raise the rule's quality, best first, each
-        with ``expected_improvement`` from re-predicting with the feature changed;
-        plus a re-check item when ``effectiveness`` is below the prediction interval."""
+        """Changes the rule model expects to raise the rule's probability, best first, each
+        with ``expected_improvement`` from re-predicting its unit with the change; changes the
+        model does not read, without a number; a re-check item when ``effectiveness`` is below
+        the prediction interval."""
         return await asyncio.to_thread(self.recommendations, rule, effectiveness, prediction)
 
     # -- awards -------------------------------------------------------------------
@@ -346,6 +273,7 @@ class SelfImprovingEngine:
         """Prediction plus feedback adjustment and trend bonus for each rule
         (from the window's signals, A/B test outcomes left out)."""
         history = signal_history(self.store, [r.id for r in rules], since=self.window_start())
+        threshold = self.threshold
         return [
             score_breakdown(
                 prediction,
@@ -353,7 +281,7 @@ class SelfImprovingEngine:
                 learning_rate=self.config.learning_rate,
                 min_signals=self.config.min_feedback_signals,
                 window_days=self.config.feedback_window_hours / 24,
-                quality_threshold=self.config.quality_threshold,
+                quality_threshold=threshold,
             )
             for prediction in self.predict_many(rules)
         ]
@@ -421,10 +349,10 @@ class SelfImprovingEngine:
     # -- snapshots -------------------------------------------------------------------
 
     def save_state_sync(self, path: str | Path) -> Path:
-        pointer = self.store.get_state(MODEL_POINTER_KEY)
+        loaded, _ = self.usable_model()
         snapshot = Snapshot(
             config=self.config.model_dump(),
-            model_version=pointer["version"] if pointer else None,
+            model_version=loaded.card.model_version if loaded else None,
             state=self.store.state_items(),
         )
         return write_snapshot(self.state_dir, path, snapshot)
@@ -432,15 +360,14 @@ class SelfImprovingEngine:
     def load_state_sync(self, path: str | Path) -> None:
         snapshot = read_snapshot(self.state_dir, path)
         config = EngineConfig.model_validate(snapshot.config)
-        version = snapshot.model_version
-        loaded = (
-            load_model(self.state_dir, model_path(self.state_dir, version)) if version else None
-        )
+        if snapshot.model_version:
+            loaded = self.current_model()  # RuleModelError when it cannot be loaded here
+            if loaded.card.model_version != snapshot.model_version:
+                logger.warning("Snapshot %s was taken with rule model %s; model %s is in use now", path,
+                               snapshot.model_version, loaded.card.model_version)
         for key, value in snapshot.state.items():
             self.store.set_state(key, value)
         self.config = config
-        with self._model_lock:
-            self._model = loaded
 
     async def save_state(self, path: str | Path) -> Path:
         """Snapshot configuration, engine state and the current model's version to
@@ -452,6 +379,3 @@ class SelfImprovingEngine:
         directory and loadable here (else :class:`ModelVersionError`)."""
         await asyncio.to_thread(self.load_state_sync, path)
 
-
-def _features(rule: Rule | RuleRecord) -> dict[str, Any]:
-    return features_from_record(rule) if isinstance(rule, RuleRecord) else features_from_rule(rule)

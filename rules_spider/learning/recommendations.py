@@ -1,161 +1,70 @@
-"""Improvement recommendations from the model's view of a rule's features.
+"""Improvement recommendations for a rule, from the rule model's view of its unit.
 
-Each candidate change sets one feature group of the rule to the value the
-best-rated quarter of training rules have (``QualityModel.reference_values_``);
-its ``expected_improvement`` is the model's prediction with that change minus
-the prediction as is. Only changes the model expects to help are returned.
-The text columns are left as they are, so the estimate covers what the
-numeric features capture. Without a model the same feature analysis names
-the gaps, with no expected improvement (it would be a guess).
+A change the model can see (naming the subject, marking an identifier as code) comes with
+``expected_improvement``: the model's probability for the unit with the change minus its probability
+as is, and only changes the model expects to help are returned. Changes the model does not read (a
+missing example, a missing reason) are named without a number: any number would be a guess.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from rules_spider.learning.features import vague_words_in
+from rules_spider.compose.clauses import is_reason
+from rules_spider.extraction.inline import CODE_CLOSE, CODE_OPEN, code_spans
 from rules_spider.learning.engine_results import QualityPrediction, Recommendation
+from rules_spider.units import Unit
 
 if TYPE_CHECKING:
     from rules_spider.items import Rule
-    from rules_spider.learning.model import QualityModel
+    from rules_spider.rulemodel.persistence import LoadedRuleModel
 
 # Smallest predicted gain worth telling anyone about.
 MIN_IMPROVEMENT = 0.005
-# Gaps flagged without a model (no reference values): no evidence quoted,
-# any vague word, no code-like token.
-_FALLBACK_REFERENCE = {"evidence_length": 80.0, "vagueness": 0.0, "specificity": 1.0}
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    kind: str
-    feature: str
-    applies: Callable[[dict[str, Any], dict[str, float]], bool]
-    change: Callable[[dict[str, Any], dict[str, float]], dict[str, Any]]
-    describe: Callable[[Rule, dict[str, Any], dict[str, float]], str]
+def _model_changes(rule: Rule, unit: Unit) -> list[tuple[str, str, Unit]]:
+    changes: list[tuple[str, str, Unit]] = []
+    subject = rule.subject
+    if subject and unit.term is None and not code_spans(unit.marked):
+        changes.append(("no_subject", f"Name what the rule is about: say `{subject}` in the rule, "
+                                      f"as the page's heading or definition does", replace(unit, term=subject,
+                                                                                          term_from="heading")))
+    if subject and subject in unit.marked and subject not in code_spans(unit.marked):
+        marked = unit.marked.replace(subject, f"{CODE_OPEN}{subject}{CODE_CLOSE}", 1)
+        changes.append(("identifier_not_code", f"Show `{subject}` as code", replace(unit, marked=marked)))
+    return changes
 
 
-def _vague_words(rule: Rule) -> list[str]:
-    return vague_words_in(f"{rule.title} {rule.body}")
-
-
-_CANDIDATES = (
-    _Candidate(
-        kind="missing_example",
-        feature="has_example",
-        applies=lambda row, ref: row["has_example"] < 1,
-        change=lambda row, ref: {"has_example": 1.0},
-        describe=lambda rule, row, ref: (
-            f"Add a code example: quote one from {rule.url} showing the rule applied"
-        ),
-    ),
-    _Candidate(
-        kind="low_grounding",
-        feature="evidence_length",
-        applies=lambda row, ref: row["evidence_length"] < 0.5 * ref["evidence_length"],
-        change=lambda row, ref: {
-            "evidence_length": ref["evidence_length"],
-            "evidence_present": 1.0,
-        },
-        describe=lambda rule, row, ref: (
-            f"Ground the rule in more of the page: its evidence is "
-            f"{int(row['evidence_length'])} characters, well-rated rules quote about "
-            f"{int(ref['evidence_length'])}"
-        ),
-    ),
-    _Candidate(
-        kind="vague_subject",
-        feature="vagueness",
-        applies=lambda row, ref: (
-            row["vagueness"] > ref["vagueness"] or row["specificity"] < ref["specificity"]
-        ),
-        change=lambda row, ref: {
-            "vagueness": min(row["vagueness"], ref["vagueness"]),
-            "specificity": max(row["specificity"], ref["specificity"]),
-        },
-        describe=lambda rule, row, ref: (
-            "Name the concrete API, option or command the rule is about"
-            + (
-                f" instead of vague wording ({', '.join(_vague_words(rule))})"
-                if _vague_words(rule)
-                else ""
-            )
-            + f": it has {int(row['specificity'])} code-like terms, well-rated rules about "
-            f"{ref['specificity']:g}"
-        ),
-    ),
-)
-
-
-def recommend(
-    rule: Rule,
-    row: dict[str, Any],
-    model: QualityModel | None,
-    prediction: QualityPrediction | None,
-    effectiveness: float | None,
-) -> list[Recommendation]:
-    reference = dict(_FALLBACK_REFERENCE)
-    if model is not None:
-        reference.update(model.reference_values_)
-    applicable = [c for c in _CANDIDATES if c.applies(row, reference)]
+def recommend(rule: Rule, unit: Unit, model: LoadedRuleModel | None, prediction: QualityPrediction | None,
+              effectiveness: float | None) -> list[Recommendation]:
     items: list[Recommendation] = []
-    if model is not None and applicable:
-        changed_rows = [{**row, **c.change(row, reference)} for c in applicable]
-        predictions = model.predict([row, *changed_rows])
-        for candidate, changed, predicted in zip(
-            applicable, changed_rows, predictions[1:], strict=True
-        ):
-            gain = float(predicted - predictions[0])
+    changes = _model_changes(rule, unit)
+    if model is not None and changes:
+        probabilities = model.model.proba_from_counts(model.model.counts([unit, *(c[2] for c in changes)]))
+        for (kind, description, _), changed in zip(changes, probabilities[1:], strict=True):
+            gain = float(changed - probabilities[0])
             if gain >= MIN_IMPROVEMENT:
-                items.append(_item(candidate, rule, row, changed, reference, round(gain, 4)))
+                items.append(Recommendation(kind=kind, description=description, expected_improvement=round(gain, 4)))
     elif model is None:
-        for candidate in applicable:
-            items.append(
-                _item(
-                    candidate,
-                    rule,
-                    row,
-                    {**row, **candidate.change(row, reference)},
-                    reference,
-                    None,
-                )
-            )
+        items.extend(Recommendation(kind=kind, description=description, expected_improvement=None)
+                     for kind, description, _ in changes)
     items.sort(key=lambda item: -(item.expected_improvement or 0.0))
+    if not (rule.example and rule.example.strip()):
+        items.append(Recommendation(kind="missing_example", expected_improvement=None,
+                                    description=f"Add a code example: quote one from {rule.url} showing the rule applied"))
+    if not is_reason(unit.next) and "because" not in rule.body.lower():
+        items.append(Recommendation(kind="no_reason", expected_improvement=None,
+                                    description="Say why, when the page gives the reason next to the guidance"))
     below = _below_prediction(rule, prediction, effectiveness)
     return [*items, *([below] if below else [])]
-
-
-def _item(
-    candidate: _Candidate,
-    rule: Rule,
-    row: dict[str, Any],
-    changed: dict[str, Any],
-    reference: dict[str, float],
-    gain: float | None,
-) -> Recommendation:
-    return Recommendation(
-        kind=candidate.kind,
-        description=candidate.describe(rule, row, reference),
-        expected_improvement=gain,
-        feature=candidate.feature,
-        current_value=_finite(row[candidate.feature]),
-        suggested_value=_finite(changed[candidate.feature]),
-    )
-
-
-def _finite(value: Any) -> float | None:
-    number = float(value)
-    return number if math.isfinite(number) else None
 
 
 def _below_prediction(
     rule: Rule, prediction: QualityPrediction | None, effectiveness: float | None
 ) -> Recommendation | None:
-    """Feedback far below what the features promise usually means the rule
+    """Feedback far below what the model promises usually means the rule
     misreads its page (or the page changed): re-check it against the source."""
     if effectiveness is None or prediction is None or prediction.confidence_interval is None:
         return None

@@ -14,10 +14,10 @@ from rules_spider.learning.store import FeedbackStore
 History = Mapping[str, list[tuple[float, float]]]
 
 
-def signal_history(store: FeedbackStore, rule_ids: Sequence[str], *, since: datetime) -> History:
-    """The rules' signals since ``since``, A/B test outcomes left out."""
+def signal_history(store: FeedbackStore, rule_ids: Sequence[str] | None, *, since: datetime) -> History:
+    """The rules' signals since ``since`` (every rule's when ``rule_ids`` is None), A/B test outcomes left out."""
     history: dict[str, list[tuple[float, float]]] = {}
-    for signal in store.signals(rule_ids=list(rule_ids), since=since):
+    for signal in store.signals(rule_ids=None if rule_ids is None else list(rule_ids), since=since):
         if not is_variant_outcome(signal.context):
             history.setdefault(signal.rule_id, []).append(
                 (signal.value, signal.timestamp.timestamp())
@@ -32,7 +32,7 @@ def score_breakdown(
     learning_rate: float,
     min_signals: int,
     window_days: float,
-    quality_threshold: float,
+    quality_threshold: float | None,
 ) -> ScoreBreakdown:
     """``clip(prediction + feedback adjustment + trend bonus, 0, 1)`` with its parts."""
     values = [value for value, _ in points]
@@ -59,5 +59,5 @@ def score_breakdown(
         feedback_adjustment=adjustment,
         trend_slope_per_day=trend.slope_per_day if trend else None,
         trend_bonus=bonus,
-        meets_threshold=None if score is None else score >= quality_threshold,
+        meets_threshold=None if score is None or quality_threshold is None else score >= quality_threshold,
     )

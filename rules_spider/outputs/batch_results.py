@@ -9,7 +9,7 @@ key is optional::
       "finished_at": "...",                        #   default: build start / end
       "generator": "extractive",                   # RULES_GENERATOR; default: the most common
                                                    #   Rule.generator in rules.jsonl
-      "quality_model": "heuristic",                # or the learned model version that scored rules
+      "quality_model": "7b9b64df5e10edfe",         # version of the rule model that selected the rules
       "pages_crawled": 123,                        # total; default: sum over "sources"
       "sources": {                                 # per source name
         "FastAPI": {"pages_crawled": 40, "reason": None},  # "reason" (or "error"): why it failed

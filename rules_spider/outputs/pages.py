@@ -2,7 +2,7 @@
 
 One line per page that reached the rule store (extracted and analysed, not
 dropped): its URL, source, technology and top TF-IDF keywords
-(``analysis.patterns``). Each crawl process streams them to
+(``analysis.keywords``). Each crawl process streams them to
 ``.parts/<run id>.pages`` beside its rule part; the merge writes them,
 sorted by URL, into the output tree. The batch metrics read them:
 ``semantic_richness`` measures how much of each page's keywords its rules
@@ -32,8 +32,7 @@ class PageRecord:
 
     @classmethod
     def from_page(cls, page: DocPage) -> PageRecord:
-        keywords = getattr(page.patterns, "keywords", None) or ()
-        return cls(page.url, page.source_name, page.technology, tuple(keywords))
+        return cls(page.url, page.source_name, page.technology, tuple(page.keywords))
 
     @classmethod
     def from_mapping(cls, data: Any) -> PageRecord:

@@ -28,7 +28,7 @@ class CrawlSummary(BaseModel):
     finished_at: datetime
     finish_reason: str | None = None
     stats: dict[str, Any] = {}
-    # Pages replaced by another URL with the same content (ContentExtractionPipeline.superseded):
+    # Pages replaced by another URL with the same content (PageRulesPipeline.superseded):
     # their rules are left out of the merge.
     superseded_pages: dict[str, str] = {}
 

@@ -1,11 +1,10 @@
-"""Pipeline: score every rule and drop those under RULES_QUALITY_THRESHOLD.
+"""Pipeline: what users said about a rule moves its score; rules that fall under the threshold drop.
 
-The base score is the learned quality model's prediction when one has been
-trained on feedback (saved in RULES_STATE_DIR), otherwise the documented
-heuristic (``rules_spider.quality.heuristic``). Feedback already recorded for a
-rule id then moves it up or down (``learning.awards``), so rules users found
-poor are demoted or dropped and rules they found good are kept and boosted.
-Each rule records which model scored it.
+A rule's score is the rule model's P(guidance) of its unit (set in the worker pool). Feedback already
+recorded for the rule id moves it up or down (``learning.awards``: ``clip(p + adjustment + trend, 0,
+1)``), and a rule that ends under the threshold (``RULES_RULE_THRESHOLD``, else the model's) is dropped
+as ``rules/dropped/low_quality``. The feedback window is read once, when the crawl opens: no query
+runs per page; with no feedback in the window, pages pass through unchanged.
 """
 
 from __future__ import annotations
@@ -17,7 +16,8 @@ from scrapy.crawler import Crawler
 from rules_spider.config import rules_config
 from rules_spider.items import DocPage
 from rules_spider.learning.engine import SelfImprovingEngine
-from rules_spider.quality.heuristic import heuristic_quality
+from rules_spider.learning.engine_results import QualityPrediction
+from rules_spider.learning.scoring import score_breakdown, signal_history
 
 logger = logging.getLogger(__name__)
 
@@ -26,48 +26,39 @@ class QualityPipeline:
     def __init__(self, crawler: Crawler):
         config = rules_config(crawler)
         self.stats = crawler.stats
-        self.threshold = config.quality_threshold
-        self.engine: SelfImprovingEngine | None = None
-        model = "heuristic"
-        if config.use_learned_model:
-            self.engine = SelfImprovingEngine.from_config(config)
-            loaded, why_not = self.engine.usable_model()
-            if loaded is not None:
-                model = loaded[1].model_version
-                logger.info("Scoring rules with learned quality model %s", model)
-            else:
-                logger.info("Scoring rules with the heuristic: %s", why_not)
-        crawler.stats.set_value("rules/quality_model", model)
+        with SelfImprovingEngine.from_config(config) as engine:
+            self.history = signal_history(engine.store, None, since=engine.window_start())
+            self.threshold = engine.threshold
+            self.engine_config = engine.config
+        if self.history:
+            logger.info("Applying feedback on %d rules (threshold %s)", len(self.history), self.threshold)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> QualityPipeline:
         return cls(crawler)
 
-    def close_spider(self) -> None:
-        if self.engine is not None:
-            self.engine.close()
-
     def process_item(self, item: object) -> object:
-        if not isinstance(item, DocPage) or not item.rules:
+        if not isinstance(item, DocPage) or not item.rules or not self.history:
             return item
-        for rule in item.rules:
-            if rule.heuristic_score is None:
-                rule.heuristic_score = heuristic_quality(rule, item.text)
-            rule.quality_score = rule.heuristic_score
-        if self.engine is not None:
-            for rule, breakdown in zip(item.rules, self.engine.score_breakdowns(item.rules), strict=True):
-                if breakdown.score is not None:
-                    rule.quality_score = round(breakdown.score, 4)
-                rule.quality_model = breakdown.model
-                if breakdown.n_signals:
-                    self.stats.inc_value("rules/feedback_applied")
         kept = []
         for rule in item.rules:
-            if rule.quality_score is not None and rule.quality_score >= self.threshold:
-                kept.append(rule)
-            else:
-                self.stats.inc_value("rules/dropped/low_quality")
+            points = self.history.get(rule.id)
+            if points and rule.quality_score is not None:
+                breakdown = score_breakdown(
+                    QualityPrediction(rule_id=rule.id, predicted_quality=rule.quality_score, confidence_interval=None,
+                                      interval_level=None, model=rule.quality_model, basis="model", detail=""),
+                    points,
+                    learning_rate=self.engine_config.learning_rate,
+                    min_signals=self.engine_config.min_feedback_signals,
+                    window_days=self.engine_config.feedback_window_hours / 24,
+                    quality_threshold=self.threshold,
+                )
+                self.stats.inc_value("rules/feedback_applied")
+                if breakdown.score is not None:
+                    rule.quality_score = round(breakdown.score, 4)
+                if breakdown.meets_threshold is False:
+                    self.stats.inc_value("rules/dropped/low_quality")
+                    continue
+            kept.append(rule)
         item.rules = kept
-        self.stats.inc_value("rules/kept", len(kept))
-        self.stats.inc_value(f"source/{item.source_name}/rules", len(kept))
         return item

@@ -63,6 +63,8 @@ class RulesStorePipeline:
             for rule in item.rules:
                 self._file.write(json.dumps(asdict(rule), ensure_ascii=False) + "\n")
             self._file.flush()
+        self.crawler.stats.inc_value("rules/kept", len(item.rules))
+        self.crawler.stats.inc_value(f"source/{item.source_name}/rules", len(item.rules))
         if self._pages is None:
             self._pages = self._open(run_pages_path)
         self._pages.write(PageRecord.from_page(item).to_json() + "\n")

@@ -6,8 +6,10 @@ needs neither the Debian documentation packages nor any copy of their text.
 
 from __future__ import annotations
 
+import io
 import json
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -40,8 +42,8 @@ def save_corpus_matrix(folder: Path, matrix: CorpusMatrix) -> None:
     write_text_atomic(folder / ROWS_FILE, json.dumps(rows, separators=(",", ":")) + "\n")
 
 
-def load_corpus_matrix(folder: Path) -> CorpusMatrix:
-    counts = sp.load_npz(folder / COUNTS_FILE).tocsr()
+def load_corpus_matrix(folder: Path | Traversable) -> CorpusMatrix:
+    counts = sp.load_npz(io.BytesIO((folder / COUNTS_FILE).read_bytes())).tocsr()
     rows = json.loads((folder / ROWS_FILE).read_text(encoding="utf-8"))
     labels = np.asarray(rows["labels"], dtype=int)
     groups = np.asarray(rows["groups"], dtype=object)

@@ -5,22 +5,18 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from rules_spider.rulemodel.persistence import (
-    CARD_FILE,
-    SHIPPED_DIR,
-    LoadedRuleModel,
-    load_rule_model,
-    state_model_dir,
-)
+from rules_spider.rulemodel import persistence
+from rules_spider.rulemodel.persistence import CARD_FILE, LoadedRuleModel, load_rule_model, state_model_dir
 
 logger = logging.getLogger(__name__)
 
-_cache: dict[Path | None, tuple[float, LoadedRuleModel]] = {}
+_cache: dict[tuple[Path | None, str], tuple[float, LoadedRuleModel]] = {}
 
 
 def _card_mtime(state_dir: Path | None) -> float:
-    for folder in ([state_model_dir(state_dir)] if state_dir is not None else []) + [SHIPPED_DIR]:
-        card = folder / CARD_FILE
+    """When the retrained model's card was written (0: none, the shipped model is used; it does not change)."""
+    if state_dir is not None:
+        card = state_model_dir(state_dir) / CARD_FILE
         if card.is_file():
             return card.stat().st_mtime
     return 0.0
@@ -33,10 +29,11 @@ def current_rule_model(state_dir: Path | None) -> LoadedRuleModel:
     new model: it is loaded on the next call.
     """
     mtime = _card_mtime(state_dir)
-    cached = _cache.get(state_dir)
+    key = (state_dir, str(persistence.SHIPPED_DIR))
+    cached = _cache.get(key)
     if cached is not None and cached[0] == mtime:
         return cached[1]
     model = load_rule_model(state_dir)
-    _cache[state_dir] = (mtime, model)
+    _cache[key] = (mtime, model)
     logger.info("Rule model %s loaded from %s", model.card.model_version, model.path.parent)
     return model

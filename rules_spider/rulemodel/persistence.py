@@ -8,9 +8,12 @@ major.minor it was saved with, and only when its file still has the hash its car
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import platform
 from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +28,8 @@ from rules_spider.outputs.atomic import write_bytes_atomic, write_text_atomic
 from rules_spider.rulemodel.calibration import Calibration, ScoreBin
 from rules_spider.rulemodel.estimator import RuleModel
 
-SHIPPED_DIR = Path(__file__).parent / "shipped"
+# The model shipped in the package. A Traversable, not a Path: in a scrapyd egg it lies inside a zip file.
+SHIPPED_DIR: Traversable = resources.files("rules_spider.rulemodel") / "shipped"
 STATE_SUBDIR = "rule_model"
 MODEL_FILE = "rule_model.joblib"
 CARD_FILE = "rule_model.json"
@@ -69,7 +73,7 @@ class LoadedRuleModel:
     model: RuleModel
     card: ModelCard
     calibration: Calibration
-    path: Path
+    path: Path | Traversable
 
     @property
     def threshold(self) -> float:
@@ -114,7 +118,7 @@ def save_rule_model(model: RuleModel, calibration: Calibration, folder: Path, *,
     return card
 
 
-def load_rule_model_from(folder: Path) -> LoadedRuleModel:
+def load_rule_model_from(folder: Path | Traversable) -> LoadedRuleModel:
     """The model saved in ``folder``, after checking versions and the file's hash."""
     card_path, model_path = folder / CARD_FILE, folder / MODEL_FILE
     if not card_path.is_file() or not model_path.is_file():
@@ -126,7 +130,7 @@ def load_rule_model_from(folder: Path) -> LoadedRuleModel:
     data = model_path.read_bytes()
     if hashlib.sha256(data).hexdigest()[:16] != card.model_version:
         raise RuleModelError(f"{model_path} does not match its card {card_path}: the file changed after saving")
-    model = joblib.load(model_path)
+    model = joblib.load(io.BytesIO(data))
     if not isinstance(model, RuleModel):
         raise RuleModelError(f"{model_path} holds a {type(model).__name__}, not a RuleModel")
     calibration = Calibration(tuple(ScoreBin(float(b["upper"]), int(b["units"]), int(b["positives"]))
@@ -139,7 +143,15 @@ def state_model_dir(state_dir: Path) -> Path:
 
 
 def load_rule_model(state_dir: Path | None) -> LoadedRuleModel:
-    """The user's retrained model from ``state_dir`` when there is a loadable one, else the shipped model."""
+    """The user's retrained model from ``state_dir`` when there is one, else the shipped model.
+
+    Unpickling runs code, so a retrained model loads only from inside the state directory: a
+    ``rule_model`` folder (or file in it) that is a symlink to elsewhere raises ``UnsafePathError``.
+    """
     if state_dir is not None and (state_model_dir(state_dir) / CARD_FILE).is_file():
+        from rules_spider.learning.state_dir import resolve_in_state_dir
+
+        for name in (CARD_FILE, MODEL_FILE):
+            resolve_in_state_dir(Path(state_dir), Path(STATE_SUBDIR) / name)
         return load_rule_model_from(state_model_dir(state_dir))
     return load_rule_model_from(SHIPPED_DIR)

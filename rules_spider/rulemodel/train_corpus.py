@@ -16,12 +16,13 @@ from rules_spider.corpus.labels import LabelRecord, iter_label_files, read_label
 from rules_spider.corpus.rebuild import LabeledUnit, rebuild
 from rules_spider.rulemodel.corpus_matrix import CorpusMatrix, save_corpus_matrix
 from rules_spider.rulemodel.estimator import RuleModel
-from rules_spider.rulemodel.persistence import SHIPPED_DIR, save_rule_model
+from rules_spider.rulemodel import persistence
+from rules_spider.rulemodel.persistence import save_rule_model
 from rules_spider.rulemodel.training import SetScores, fit_final, leave_one_set_out, mean_of
 
 logger = logging.getLogger(__name__)
 
-THRESHOLD_RULE = ("F0.5-maximising threshold (precision weighted twice) on the out-of-fold probabilities of leave-one-documentation-set-out "
+THRESHOLD_RULE = ("F1-maximising threshold on the out-of-fold probabilities of leave-one-documentation-set-out "
                   "cross-validation over all labeled sets (C chosen the same way from a small grid)")
 
 
@@ -64,7 +65,7 @@ def train_from_corpus(labels_dir: Path, out: Path | None) -> int:
     print(format_table(rows))
     model, calibration = fit_final(matrix.counts, matrix.labels, matrix.groups)
     seconds = time.perf_counter() - started
-    folder = out or SHIPPED_DIR
+    folder = out or Path(persistence.__file__).parent / "shipped"  # a checkout's package, not an installed one
     per_set = Counter(str(g) for g in matrix.groups)
     per_set_pos = Counter(str(g) for g, y in zip(matrix.groups, matrix.labels, strict=True) if y)
     card = save_rule_model(

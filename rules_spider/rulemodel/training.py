@@ -23,9 +23,10 @@ logger = logging.getLogger(__name__)
 
 C_GRID: tuple[float, ...] = (0.3, 1.0, 3.0)
 INNER_FOLDS = 5
-# Thresholds maximise F-beta with beta 0.5: precision counts twice as much as recall, because a wrong rule
-# in an assistant's rule file costs more than a missing one.
-BETA = 0.5
+# Thresholds maximise F-beta with beta 1 (F1): precision and recall count alike, as in the corpus's
+# targets. (beta 0.5 was tried: mean held-out precision 0.62 but recall 0.37, and clear directives of
+# the fixture sites scored 0.4-0.6 fell under its threshold.)
+BETA = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,21 @@ def leave_one_set_out(counts: sp.csr_matrix, y: np.ndarray, groups: np.ndarray,
         logger.info("held out %s: C=%s threshold=%.3f precision=%s recall=%s", name, C, threshold,
                     results[-1].precision, results[-1].recall)
     return results, scores
+
+
+def leave_one_set_out_at(counts: sp.csr_matrix, y: np.ndarray, groups: np.ndarray, weights: np.ndarray | None,
+                         C: float) -> tuple[list[SetScores], float, np.ndarray]:
+    """Per-set scores for a fixed ``C``, at the threshold best on the pooled held-out scores.
+
+    Quicker than ``leave_one_set_out`` (one fit per set) but not nested: the threshold is chosen on the
+    held-out scores it is then used on, which flatters the figures a little. Retraining from feedback
+    uses it; the shipped model's figures come from the nested ``leave_one_set_out``.
+    """
+    scores = _out_of_fold(counts, y, groups, weights, C, LeaveOneGroupOut())
+    threshold, _ = best_threshold(scores, y)
+    rows = [set_scores(str(name), y[groups == name], (scores[groups == name] >= threshold).astype(int), C, threshold)
+            for name in sorted(np.unique(groups))]
+    return rows, threshold, scores
 
 
 def fit_final(counts: sp.csr_matrix, y: np.ndarray, groups: np.ndarray,
