@@ -18,9 +18,13 @@ _MODAL_OPENING = re.compile(r"^(?:must|should|shall|cannot|may|might|will|won['\
 # Openings a title can do without: the guidance starts after them.
 _PREAMBLE = re.compile(r"^(?:(?:also|please|but|however|so|and)\s*,?\s+)?(?:note|notice|remember|keep in mind|be aware|"
                        r"beware|bear in mind)(?:\s+that)?\s*[:,]?\s+(?=\S)", re.I)
-# Where a long sentence may be shortened to its first complete clause.
-_CLAUSE_BOUNDARY = re.compile(r";\s|:\s(?=[a-z`])|,\s(?:because|since|so that|as this|which|otherwise)\b"
-                              r"|\s(?:because|so that)\s|\s[\u2014\u2013-]\s")
+# Where a long sentence may be shortened to its first complete clauses, best boundary first: a semicolon
+# ends a clause outright; a dash or colon, then a subordinate "because ..." or "so that ..." do too.
+_CLAUSE_BOUNDARIES = (
+    re.compile(r";\s"),
+    re.compile(r"\s[\u2014\u2013-]\s|:\s(?=[a-z`])"),
+    re.compile(r",\s(?:because|since|so that|as this|which|otherwise)\b|\s(?:because|so that)\s"),
+)
 _REASON = re.compile(
     r"^(?:this is because|because|otherwise|the reason|doing so|that way|this (?:ensures|prevents|avoids|means|"
     r"guarantees|makes sure|way)|this (?:can|could|may|might|will|would) (?:cause|lead|result|break|corrupt|"
@@ -94,10 +98,12 @@ def title_clause(text: str) -> str:
     """A complete clause for a title: the sentence, or its first clause when the sentence is long."""
     if len(text) <= TITLE_MAX_CHARS:
         return sentence_end(text)
-    for match in _CLAUSE_BOUNDARY.finditer(text):
-        if _MIN_CLAUSE_CHARS <= match.start() <= TITLE_MAX_CHARS and text.count("`", 0, match.start()) % 2 == 0 \
-                and text.count("(", 0, match.start()) == text.count(")", 0, match.start()):
-            return sentence_end(text[: match.start()])
+    for boundary in _CLAUSE_BOUNDARIES:
+        cuts = [m.start() for m in boundary.finditer(text)
+                if _MIN_CLAUSE_CHARS <= m.start() <= TITLE_MAX_CHARS and text.count("`", 0, m.start()) % 2 == 0
+                and text.count("(", 0, m.start()) == text.count(")", 0, m.start())]
+        if cuts:
+            return sentence_end(text[: cuts[-1]])  # the longest complete part that fits
     return sentence_end(text)
 
 

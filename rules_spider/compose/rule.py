@@ -49,12 +49,18 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         version, _, marked = marked.partition(" | ")
         suffix = f" ({version.strip()})"
     note, marked = split_version_note(marked)
-    if note is not None:
+    deprecated_note = note is not None and note.label.startswith(("deprecated", "removed"))
+    if note is not None and not deprecated_note:
         suffix = f" ({note.label} {note.version})"
-    if not marked.strip() and note is not None and subject:
-        marked = f"{subject} is deprecated" if "deprecat" in note.label else f"{subject} changed"
-        marked = f"`{marked.split(' ', 1)[0]}` {marked.split(' ', 1)[1]}" if subject_is_code else marked
-    statement = capitalised(name_subject(without_preamble(marked.strip()), subject, subject_is_code))
+    shown = (f"`{subject}`" if subject_is_code else subject) if subject else ""
+    rest = capitalised(name_subject(without_preamble(marked.strip()), subject, subject_is_code)) if marked.strip() else ""
+    if deprecated_note and subject:
+        verb = "is deprecated since" if note.label.startswith("deprecated") else "is removed in"
+        statement = f"{shown} {verb} {note.version}" + (f": {rest[:1].lower()}{rest[1:]}" if rest else ".")
+    elif not rest and note is not None and subject:
+        statement = f"{shown} changed"
+    else:
+        statement = rest
     context = ""
     if subject and not mentions(statement, subject, subject_is_code):
         if subject_is_code:

@@ -35,6 +35,7 @@ _GENERIC_HEADINGS = frozenset(
 # A <dt> or heading that is prose (an FAQ question, a sentence) is context, not a name.
 _PROSE_TERM = re.compile(r"\?\s*$|^(?:\S+\s+){6,}")
 MAX_SUBJECT_CHARS = 60
+_DEPRECATION_NOTE = re.compile(r"^(?:deprecated|removed)\b", re.I)
 
 
 def short_term(term: str) -> str:
@@ -65,8 +66,9 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     if term and (_PROSE_TERM.search(term) or term.lower().rstrip(":") in _GENERIC_HEADINGS):
         term = None
     if term:
-        if not named or ANAPHORA.match(unit.text) or _bare(named[0]) == _bare(term):
-            return term, True
+        deprecation = unit.admonition == "deprecated" or _DEPRECATION_NOTE.match(unit.text)
+        if not named or deprecation or ANAPHORA.match(unit.text) or _bare(named[0]) == _bare(term):
+            return term, True  # a deprecation note names what replaces the term; the term is what it is about
         return named[0], True
     if named:
         return named[0], True

@@ -1,0 +1,84 @@
+"""Rule composition: the subject is named, the title is a complete clause, the body keeps the reason,
+the evidence stays verbatim."""
+
+from __future__ import annotations
+
+import pytest
+
+from rules_spider.compose import PageInfo, compose_rule
+from rules_spider.compose.clauses import title_clause
+from rules_spider.extraction import extract_page
+from rules_spider.units import page_units
+
+INFO = PageInfo(url="https://docs.example/p.html", source_name="Docs", technology="python")
+
+
+def rules_of(html: str) -> dict[str, object]:
+    extracted = extract_page(html, INFO.url)
+    out = {}
+    for unit in page_units(extracted.sections, INFO.url, extracted.title):
+        rule = compose_rule(unit, 0.9, INFO, extracted.sections[unit.section_index], extracted.text)
+        assert rule.evidence in extracted.text  # verbatim, whatever the body says
+        out[unit.text] = rule
+    return out
+
+
+def page(body: str) -> str:
+    return f"<html><body><main><h1>Pool</h1>{body}</main></body></html>"
+
+
+def test_a_sentence_that_leans_on_its_definition_names_the_documented_api():
+    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.Pool.close">'
+                          '<span class="sig-name descname">close</span>()</dt><dd><p>It must not be called twice.</p>'
+                          "<p>Must be called from the main thread.</p></dd></dl>"))
+    assert rules["It must not be called twice."].title == "`pkg.Pool.close()` must not be called twice."
+    assert rules["Must be called from the main thread."].title == "`pkg.Pool.close()` must be called from the main thread."
+    assert rules["It must not be called twice."].subject == "pkg.Pool.close()"
+
+
+def test_a_dummy_it_stays_and_a_subject_not_named_is_prefixed():
+    rules = rules_of(page("<h2><code>POOL_SIZE</code></h2><p>It is strongly recommended to keep it small.</p>"))
+    assert rules["It is strongly recommended to keep it small."].title == (
+        "`POOL_SIZE`: It is strongly recommended to keep it small.")
+
+
+def test_the_reason_and_the_replacement_travel_with_the_directive():
+    rules = rules_of(page("<h2>Closing</h2><p>Always close the pool. Otherwise worker processes leak.</p>"
+                          "<p>The <code>spawn()</code> helper is deprecated. Use <code>start()</code> instead.</p>"))
+    closing = rules["Always close the pool."]
+    assert closing.evidence == "Always close the pool. Otherwise worker processes leak."
+    # the heading is the rule's topic: said in the body, the title stays the page's sentence
+    assert closing.title == "Always close the pool."
+    assert closing.body == "Closing: Always close the pool. Otherwise worker processes leak."
+    deprecated = rules["The spawn() helper is deprecated."]
+    assert deprecated.category == "deprecation" and "Use start() instead." in deprecated.evidence
+    assert deprecated.title == "The `spawn()` helper is deprecated."
+
+
+def test_version_notes_and_history_rows_become_statements_with_their_version():
+    rules = rules_of(page('<dl class="py function"><dt class="sig sig-object py" id="pkg.fork">fork()</dt><dd>'
+                          '<div class="deprecated"><p><span class="versionmodified deprecated">Deprecated since '
+                          "version 3.2: </span>Use <code>pkg.spawn()</code> instead.</p></div></dd></dl>"
+                          "<table><thead><tr><th>Version</th><th>Changes</th></tr></thead><tbody><tr><td>v17.5.0</td>"
+                          "<td>The <code>buf.slice()</code> method is deprecated.</td></tr></tbody></table>"))
+    note = rules["Deprecated since version 3.2: Use pkg.spawn() instead."]
+    assert note.title == "`pkg.fork()` is deprecated since 3.2: use `pkg.spawn()` instead."
+    assert note.subject == "pkg.fork()" and note.category == "deprecation"
+    row = rules["v17.5.0 | The buf.slice() method is deprecated."]
+    assert row.title == "The `buf.slice()` method is deprecated (v17.5.0)."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "title"),
+    [
+        ("Use a pool.", "Use a pool."),
+        ("Configure the worker pool before the first request arrives, so that every task finds a worker ready and no "
+         "task waits for processes to start; the pool keeps them alive between requests.",
+         "Configure the worker pool before the first request arrives, so that every task finds a worker ready and no "
+         "task waits for processes to start."),
+        ("A very long sentence " + "with many words " * 12 + "and no place to stop at all",
+         "A very long sentence " + "with many words " * 12 + "and no place to stop at all."),
+    ],
+)
+def test_titles_are_complete_clauses_never_cut_mid_clause(sentence: str, title: str):
+    assert title_clause(sentence) == title
