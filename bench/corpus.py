@@ -124,8 +124,10 @@ def _href(from_path: str, to_path: str) -> str:
 
 
 class _SourceWriter:
-    def __init__(self, index: int, pages: int, seed: int):
+    def __init__(self, index: int, pages: int, seed: int, dense: bool = False):
         self.index = index
+        # dense: more sections, every paragraph with a directive, more admonitions (~2.5x the rules)
+        self.dense = dense
         self.rng = random.Random(seed * 100_003 + index)
         self.technology, _, self.lang_ext = TECHNOLOGIES[index % len(TECHNOLOGIES)]
         self.flavor = "sphinx" if index % 2 == 1 else "mkdocs"
@@ -207,7 +209,9 @@ class _SourceWriter:
     def _paragraph(self, topic: str) -> str:
         r = self.rng
         sentences = [self._neutral(topic) for _ in range(r.randint(2, 4))]
-        if r.random() < 0.45:
+        if r.random() < (1.0 if self.dense else 0.45):
+            sentences.insert(r.randint(0, len(sentences)), self._directive())
+        if self.dense and r.random() < 0.5:
             sentences.insert(r.randint(0, len(sentences)), self._directive())
         return "<p>" + " ".join(sentences) + "</p>"
 
@@ -254,12 +258,12 @@ class _SourceWriter:
         r = self.rng
         topic = page.title.lower() if page.section else "the library"
         sections = []
-        headings = r.sample(TOPICS, r.randint(3, 6))
+        headings = r.sample(TOPICS, r.randint(5, 8) if self.dense else r.randint(3, 6))
         for heading in headings:
-            parts = [self._paragraph(topic) for _ in range(r.randint(1, 3))]
+            parts = [self._paragraph(topic) for _ in range(r.randint(2, 3) if self.dense else r.randint(1, 3))]
             if r.random() < 0.6:
                 parts.insert(r.randint(0, len(parts)), self._code_block())
-            if r.random() < 0.4:
+            if r.random() < (0.7 if self.dense else 0.4):
                 parts.append(self._admonition())
             if r.random() < 0.25:
                 items = "".join(f"<li><p>{self._neutral(topic)}</p></li>" for _ in range(r.randint(2, 4)))
@@ -505,22 +509,27 @@ def _site_source(root: Path, site: Path, number: int) -> SourceInfo | None:
     return SourceInfo(name=name, dir=name, flavor="site", technology="python", framework=site.name.lower()[:60] or "site", pages=pages)
 
 
-def generate(out: Path, sources: int, pages: int, seed: int = 7, sites: list[Path] | None = None) -> list[SourceInfo]:
+def generate(out: Path, sources: int, pages: int, seed: int = 7, sites: list[Path] | None = None,
+             dense: bool = False) -> list[SourceInfo]:
     """Write the corpus (replacing any previous one at ``out``) and return its manifest."""
     if pages < 1 or sources < 0:
         raise ValueError("need at least one page per source and a non-negative number of sources")
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    manifest = [_SourceWriter(i, pages, seed).write(out) for i in range(1, sources + 1)]
+    manifest = [_SourceWriter(i, pages, seed, dense).write(out) for i in range(1, sources + 1)]
     for number, site in enumerate(sites or [], start=1):
         info = _site_source(out, site, number)
         if info is not None:
             manifest.append(info)
     (out / MANIFEST).write_text(
-        json.dumps({"seed": seed, "sources": [asdict(s) for s in manifest]}, indent=1), encoding="utf-8"
+        json.dumps({"seed": seed, "dense": dense, "sources": [asdict(s) for s in manifest]}, indent=1), encoding="utf-8"
     )
     return manifest
+
+
+def is_dense(root: Path) -> bool:
+    return bool(json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("dense"))
 
 
 def load_manifest(root: Path) -> list[SourceInfo]:
@@ -535,8 +544,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--site", type=Path, action="append", default=[], help="an existing HTML tree to add as a source")
+    parser.add_argument("--dense", action="store_true", help="the directive-dense variant (~2.5x the rules per page)")
     args = parser.parse_args(argv)
-    manifest = generate(args.out, args.sources, args.pages, args.seed, args.site)
+    manifest = generate(args.out, args.sources, args.pages, args.seed, args.site, args.dense)
     files = sum(1 for p in args.out.rglob("*.html") if not p.relative_to(args.out).parts[0].startswith("site"))
     size = sum(p.stat().st_size for p in args.out.rglob("*.html") if not p.relative_to(args.out).parts[0].startswith("site"))
     print(f"wrote {len(manifest)} sources ({files} synthetic pages, {size / 1e6:.1f} MB) to {args.out}")

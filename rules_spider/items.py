@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal, get_args
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, get_args
 
 BlockKind = Literal["paragraph", "list", "code", "admonition", "table", "term"]
 RuleCategory = Literal[
@@ -129,3 +129,12 @@ class Rule:
     # The candidate unit the rule was composed from (units.Unit fields): feedback on the rule
     # becomes a labeled unit for the rule model, and the review page shows its context.
     unit: dict | None = field(default=None, repr=False)
+
+
+_RULE_FIELDS = tuple(f.name for f in fields(Rule))
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    """The rule's fields as a mapping for JSON, without ``dataclasses.asdict``'s deep copy (its values are
+    plain lists, dicts and scalars already, and this runs for every rule of a crawl)."""
+    return {name: getattr(rule, name) for name in _RULE_FIELDS}

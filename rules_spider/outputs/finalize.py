@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from rules_spider.analysis.dedupe import merge_near_duplicates
 from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
-from rules_spider.items import Rule
+from rules_spider.items import Rule, rule_dict
 from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.build import build_outputs, load_previous_run
 from rules_spider.outputs.pages import read_page_records
@@ -53,15 +52,31 @@ def crawl_stats_for_build(summary: CrawlSummary) -> dict[str, Any]:
     }
 
 
-def stable_order(rule: Rule) -> tuple[str, str, str]:
-    """Sort key of a rule that depends on nothing but the rule (page, id, then every field)."""
-    return rule.url, rule.id, json.dumps(asdict(rule), sort_keys=True, ensure_ascii=False)
+def stable_order(rule: Rule) -> tuple[str, str]:
+    """Sort key of a rule that depends on nothing but the rule: its page and id (see ``sorted_rules``)."""
+    return rule.url, rule.id
+
+
+def sorted_rules(rules: list[Rule]) -> list[Rule]:
+    """Rules in an order that depends on the rules alone: by page and id, and rules sharing both (the same
+    page seen twice, by a resumed crawl or two redis workers) by every field."""
+    rules = sorted(rules, key=stable_order)
+    out: list[Rule] = []
+    start = 0
+    for end in range(1, len(rules) + 1):
+        if end == len(rules) or stable_order(rules[end]) != stable_order(rules[start]):
+            tied = rules[start:end]
+            if len(tied) > 1:
+                tied.sort(key=lambda r: json.dumps(rule_dict(r), sort_keys=True, ensure_ascii=False))
+            out.extend(tied)
+            start = end
+    return out
 
 
 def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
     """Write rules.jsonl atomically: a reader sees the old file or the new one, never half of one."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, "".join(json.dumps(asdict(rule), ensure_ascii=False) + "\n" for rule in rules))
+    write_text_atomic(path, "".join(json.dumps(rule_dict(rule), ensure_ascii=False) + "\n" for rule in rules))
 
 
 def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: str) -> None:
@@ -94,7 +109,7 @@ def finalize_run(
             rules.append(rule)
     # Part files hold rules in the order pages happened to arrive; the merge keeps the first of
     # equally good near-duplicates, so it gets them in an order that depends on the rules alone.
-    rules.sort(key=stable_order)
+    rules = sorted_rules(rules)
     merged = merge_near_duplicates(rules)
     logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
     page_parts = [part.with_suffix(PAGES_SUFFIX) for part in part_paths]

@@ -150,25 +150,43 @@ def split_between_rules(
     without its example; one that does not fit even then is left out.
     """
     no_example: set[str] = set()
-    kept: list[Rule] = []
     too_long: list[Rule] = []
-    for rule in rules:
-        if fits([rule], frozenset()):
-            kept.append(rule)
-        elif rule.example and fits([rule], frozenset({rule.id})):
-            no_example.add(rule.id)
-            kept.append(rule)
-        else:
-            too_long.append(rule)
-    frozen = frozenset(no_example)
     parts: list[list[Rule]] = []
-    current: list[Rule] = []
-    for rule in kept:
-        if not current or fits(current + [rule], frozen):
-            current.append(rule)
+    pending = list(rules)
+    while pending:
+        # A rule that does not fit a part alone is never inside a longer one (parts only grow with rules),
+        # so only a part's first rule needs the check on its own.
+        first = pending[0]
+        if not fits([first], frozenset(no_example)):
+            pending.pop(0)
+            if first.example and fits([first], frozenset(no_example | {first.id})):
+                no_example.add(first.id)
+                pending.insert(0, first)
+            else:
+                too_long.append(first)
+            continue
+        frozen = frozenset(no_example)
+        end = _longest_fitting_end(pending, 0, lambda part: fits(part, frozen))
+        parts.append(pending[:end])
+        pending = pending[end:]
+    return Split(parts, frozenset(no_example), too_long)
+
+
+def _longest_fitting_end(rules: list[Rule], start: int, fits: Callable[[Sequence[Rule]], bool]) -> int:
+    """The largest ``end`` such that ``rules[start:end]`` fits (at least one rule: it fits alone).
+
+    A part's size only grows with its rules, so the end is found by galloping then halving: a few
+    renders per part instead of one per rule (which made big clusters quadratic).
+    """
+    good, step = start + 1, 1
+    while good + step <= len(rules) and fits(rules[start:good + step]):
+        good += step
+        step *= 2
+    bad = min(good + step, len(rules) + 1)
+    while bad - good > 1:
+        middle = (good + bad) // 2
+        if fits(rules[start:middle]):
+            good = middle
         else:
-            parts.append(current)
-            current = [rule]
-    if current:
-        parts.append(current)
-    return Split(parts, frozen, too_long)
+            bad = middle
+    return good

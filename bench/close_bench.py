@@ -1,0 +1,127 @@
+"""The close step on its own: N rules in part files -> rules.jsonl, clusters, rule files, report.
+
+    .venv/bin/python bench/close_bench.py --rules 10000 --rules 100000 [--formats cursor,windsurf] [--profile]
+
+Rules are made from a crawl's rules.jsonl (``--from``, default: the newest bench project output) or, with
+none, from a fixed synthetic template, each copy given its own page URL and a distinct word so that
+near-duplicate merging keeps them apart, as a big real catalog's are. Each size runs in a fresh process;
+prints seconds and the process's peak RSS. Target (issue 12): 100,000 rules close in <= 15 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+
+BENCH_DIR = Path(__file__).resolve().parent
+TARGET_SECONDS_100K = 15.0
+_WORDS = ("alpha", "bravo", "delta", "gamma", "kappa", "omega", "sigma", "theta", "zeta", "lambda")
+
+
+def _seed_rules(source: Path | None) -> list[dict]:
+    if source is not None and source.is_file():
+        return [json.loads(line) for line in source.read_text(encoding="utf-8").splitlines() if line.strip()]
+    from rules_spider.items import Rule
+
+    rule = Rule(id="0", title="Always close the `Pool` before exiting.", body="Always close the `Pool` before exiting.",
+                technology="python", framework="pool", source_name="Pool", url="http://x/", evidence="Always close "
+                "the Pool before exiting.", quality_score=0.8)
+    return [asdict(rule)]
+
+
+def make_parts(folder: Path, count: int, seeds: list[dict]) -> Path:
+    from rules_spider.ids import rule_id
+
+    rng = random.Random(count)
+    part = folder / ".parts" / "bench.jsonl"
+    part.parent.mkdir(parents=True, exist_ok=True)
+    with part.open("w", encoding="utf-8") as handle:
+        for number in range(count):
+            rule = dict(seeds[number % len(seeds)])
+            word = f"{rng.choice(_WORDS)}{number}"
+            rule["url"] = f"{rule['url'].rstrip('/')}/copy{number // len(seeds)}.html"
+            rule["urls"] = [rule["url"]]
+            rule["evidence"] = f"{rule['evidence']} ({word})"
+            rule["body"] = f"{rule['body']} ({word})"
+            rule["id"] = rule_id(rule["url"], rule["evidence"])
+            handle.write(json.dumps(rule, ensure_ascii=False) + "\n")
+    return part
+
+
+def run_one(count: int, formats: str, source: Path | None, profile: bool) -> dict:
+    import tempfile
+
+    from rules_spider.catalog import load_catalog
+    from rules_spider.config import RulesConfig
+    from rules_spider.outputs.finalize import finalize_run
+    from scrapy.settings import Settings
+
+    out = Path(tempfile.mkdtemp(prefix="close-bench-"))
+    catalog_file = out / "bench.yaml"
+    catalog_file.write_text("name: bench\nsources:\n  - url: http://x/\n    name: Pool\n    technology: python\n")
+    catalog = load_catalog(str(catalog_file))
+    config = RulesConfig.from_settings(Settings({"RULES_OUTPUT_DIR": str(out), "RULES_FORMATS": formats}))
+    part = make_parts(config.catalog_dir("bench"), count, _seed_rules(source))
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+    results = finalize_run(catalog, config, [part], [])
+    seconds = time.perf_counter() - started
+    if profile:
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+    return {"rules_in": count, "rules_out": results.total_rules_generated, "seconds": round(seconds, 2),
+            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "clusters": len(results.clusters)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rules", type=int, action="append", default=[])
+    parser.add_argument("--formats", default="cursor,windsurf")
+    parser.add_argument("--from", dest="source", type=Path, default=None)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--one", type=int, default=None, help=argparse.SUPPRESS)  # child process mode
+    args = parser.parse_args()
+    if args.source is None:
+        found = sorted(BENCH_DIR.glob("results/*/project-autothrottle-off-output/bench/rules.jsonl"))
+        args.source = found[-1] if found else None
+    if args.one is not None:
+        print(json.dumps(run_one(args.one, args.formats, args.source, args.profile)))
+        return 0
+    for count in args.rules or [10_000, 100_000]:
+        command = [sys.executable, __file__, "--one", str(count), "--formats", args.formats]
+        if args.source:
+            command += ["--from", str(args.source)]
+        if args.profile:
+            command.append("--profile")
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        if done.returncode:
+            print(done.stderr[-3000:])
+            return 1
+        lines = done.stdout.strip().splitlines()
+        if args.profile:
+            print("\n".join(lines[:-1]))
+        result = json.loads(lines[-1])
+        verdict = ""
+        if count == 100_000:
+            verdict = "OK" if result["seconds"] <= TARGET_SECONDS_100K else "MISSED"
+            verdict = f"  target <= {TARGET_SECONDS_100K:.0f} s: {verdict}"
+        print(f"{count:>7d} rules -> {result['rules_out']:>7d} kept, {result['clusters']} clusters: "
+              f"{result['seconds']:6.1f} s, peak RSS {result['peak_rss_mib']} MiB{verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
