@@ -65,11 +65,18 @@ class Command(ArgsCommand):
         return "Rebuild a catalog's rule files, batch_results.json and report from rules.jsonl"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results
+        from rules_spider.learning.paths import state_dir_from_settings
+        from rules_spider.outputs.build import (
+            RULES_FILE,
+            build_outputs,
+            load_previous_results,
+            render_context_from_settings,
+        )
         from rules_spider.outputs.export import output_dir_for
         from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
         from rules_spider.outputs.results import crawl_stats_from_results
+        from rules_spider.review.decisions import decisions_in
         from rules_spider.writers.base import WriterRegistry, parse_formats
 
         assert self.settings is not None
@@ -105,6 +112,8 @@ class Command(ArgsCommand):
             max_clusters=self.settings.getint("RULES_MAX_CLUSTERS", 8),
             random_state=self.settings.getint("RULES_CLUSTER_RANDOM_STATE", 42),
             report=self.settings.getbool("RULES_REPORT", True),
+            context=render_context_from_settings(self.settings, catalog.name),
+            decisions=decisions_in(state_dir_from_settings(self.settings)),
         )
         self._report(results, out_dir)
 

@@ -59,9 +59,11 @@ class Command(ArgsCommand):
         return "Write a catalog's rules into a project, where each coding assistant reads them"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        from rules_spider.learning.paths import state_dir_from_settings
         from rules_spider.outputs.build import render_context_from_settings
         from rules_spider.outputs.export import ExportError, export_rules, output_dir_for
         from rules_spider.outputs.paths import UnsafePathError
+        from rules_spider.review.decisions import decisions_in
         from rules_spider.writers.base import WriterRegistry
         from rules_spider.writers.budget import BudgetError
 
@@ -95,6 +97,7 @@ class Command(ArgsCommand):
                 group_by=params.group or self.settings.get("RULES_EXPORT_GROUP_BY") or "source",
                 aliases=self.settings.getdict("RULES_DETECT_ALIASES"),
                 context=context,
+                decisions=decisions_in(state_dir_from_settings(self.settings)),
             )
         except (KeyError, ExportError, BudgetError) as exc:
             raise UsageError(str(exc.args[0]), print_help=False) from None

@@ -21,6 +21,7 @@ from rules_spider.outputs.parts import iter_rule_dicts, run_stats_path
 from rules_spider.outputs.results import BatchResults, CatalogInfo, page_counts
 from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
+from rules_spider.review.decisions import decisions_in
 from rules_spider.writers.base import WriterRegistry
 
 logger = logging.getLogger(__name__)
@@ -96,6 +97,7 @@ def finalize_run(
         max_clusters=config.max_clusters,
         random_state=config.cluster_random_state,
         report=config.report,
+        decisions=decisions_in(config.state_dir),
     )
     record_in_feedback_store(config, merged, summary.run_id if summary else catalog.name)
     for part in part_paths:
