@@ -82,7 +82,8 @@ def _known(value: str | None, known: set[str], what: str) -> None:
 
 def build_server(catalog: str, rules: CatalogRules, store: FeedbackStore) -> MCPServer:
     served = ServedRules(rules, store)
-    server = MCPServer(name="rules-spider", title=f"rules-spider: {catalog}", instructions=INSTRUCTIONS)
+    server = MCPServer(name="rules-spider", title=f"rules-spider: {catalog}", instructions=INSTRUCTIONS,
+                       log_level="WARNING")
 
     @server.tool()
     def search_rules(
