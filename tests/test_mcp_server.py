@@ -119,3 +119,39 @@ def test_tools_resources_and_outcomes_over_stdio(catalog):
     helpful_id, wrong_id = rule_starting(rules, "Always close a Channel")["id"], rule_starting(rules, "You should squash")["id"]
     assert labels == {(helpful_id, 1, None, "mcp", "test-assistant 0.1"), (wrong_id, 0, "wrong", "mcp", "test-assistant 0.1")}
     assert sorted(signals) == sorted([(helpful_id, 1.0, "mcp", "helpful"), (wrong_id, 0.0, "mcp", "wrong")])
+
+
+def test_streamable_http_transport_serves_the_same_tools_and_checks_the_host_header(catalog):
+    import subprocess
+    import urllib.error
+    import urllib.request
+
+    from mcp.client.streamable_http import streamable_http_client
+
+    out, state, _ = catalog
+    process = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", "mcp", "-a", f"catalog={CATALOG}", "-a", "transport=http",
+         "-s", f"RULES_OUTPUT_DIR={out}", "-s", f"RULES_STATE_DIR={state}"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        line = process.stdout.readline()  # type: ignore[union-attr]
+        assert "/mcp" in line, process.stderr.read()  # type: ignore[union-attr]
+        url = line.split(" at ")[1].split()[0]
+
+        async def main() -> list[dict]:
+            with anyio.fail_after(60):
+                async with streamable_http_client(url) as (read, write), ClientSession(read, write) as session:
+                    await session.initialize()
+                    return hits(await session.call_tool("search_rules", {"query": "worker timeout"}))
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            found = pool.submit(anyio.run, main).result()
+        assert found and "timeout=" in found[0]["body"]
+        rebinding = urllib.request.Request(url, data=b"{}", method="POST",
+                                           headers={"Host": "rebind.attacker.example", "Content-Type": "application/json"})
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(rebinding, timeout=10)
+        assert refused.value.code == 421
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

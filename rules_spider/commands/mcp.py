@@ -15,22 +15,13 @@ from __future__ import annotations
 import argparse
 from typing import Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scrapy.exceptions import UsageError
 
-from rules_spider.outputs.command_args import ArgsCommand, catalog_name, split_list
+from rules_spider.outputs.command_args import ArgsCommand, ServerArgs, bound_socket, catalog_rules_for
 
 
-class MCPArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    catalog: str = Field(min_length=1)
+class MCPArgs(ServerArgs):
     transport: Literal["stdio", "http"] = "stdio"
-    host: str = "127.0.0.1"
-    port: int = Field(0, ge=0, le=65535)
-    allowed_hosts: list[str] = []
-
-    _split = field_validator("allowed_hosts", mode="before")(split_list)
 
 
 class Command(ArgsCommand):
@@ -53,18 +44,9 @@ class Command(ArgsCommand):
                              print_help=False) from None
         from rules_spider.learning.paths import state_dir_from_settings
         from rules_spider.learning.store import FeedbackStore
-        from rules_spider.outputs.export import output_dir_for
-        from rules_spider.review.catalog_rules import CatalogRules
-        from rules_spider.review.serve import AddressError, allowed_hosts_for, bind, serve
+        from rules_spider.review.serve import serve
 
-        name = catalog_name(params.catalog)
-        try:
-            rules = CatalogRules(output_dir_for(self.settings, name))
-            if params.transport == "http":
-                hosts = allowed_hosts_for(params.host, params.allowed_hosts)
-                sock = bind(params.host, params.port)
-        except (FileNotFoundError, AddressError, ValueError) as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        name, rules = catalog_rules_for(self.settings, params.catalog)
         with FeedbackStore(state_dir_from_settings(self.settings)) as store:
             server = build_server(name, rules, store)
             if params.transport == "stdio":
@@ -72,6 +54,7 @@ class Command(ArgsCommand):
                 return
             from mcp.server.transport_security import TransportSecuritySettings
 
+            hosts, sock = bound_socket(params)
             security = TransportSecuritySettings(
                 allowed_hosts=[f"{h}:*" for h in hosts] + hosts,
                 allowed_origins=[f"http://{h}:*" for h in hosts],

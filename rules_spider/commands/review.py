@@ -13,21 +13,9 @@ from __future__ import annotations
 import argparse
 import secrets
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scrapy.exceptions import UsageError
 
-from rules_spider.outputs.command_args import ArgsCommand, catalog_name, split_list
-
-
-class ReviewArgs(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    catalog: str = Field(min_length=1)
-    host: str = "127.0.0.1"
-    port: int = Field(0, ge=0, le=65535)
-    allowed_hosts: list[str] = []
-
-    _split = field_validator("allowed_hosts", mode="before")(split_list)
+from rules_spider.outputs.command_args import ArgsCommand, ServerArgs, bound_socket, catalog_rules_for
 
 
 class Command(ArgsCommand):
@@ -39,7 +27,7 @@ class Command(ArgsCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        params: ReviewArgs = self.parse_args(ReviewArgs, opts.spargs)
+        params: ServerArgs = self.parse_args(ServerArgs, opts.spargs)
         try:
             from rules_spider.review.app import ReviewSite, create_review_app
         except ImportError as exc:
@@ -47,20 +35,13 @@ class Command(ArgsCommand):
                              print_help=False) from None
         from rules_spider.learning.paths import state_dir_from_settings
         from rules_spider.learning.store import FeedbackStore
-        from rules_spider.outputs.export import output_dir_for
-        from rules_spider.review.catalog_rules import CatalogRules
-        from rules_spider.review.serve import AddressError, allowed_hosts_for, bind, serve
+        from rules_spider.review.serve import serve
 
-        name = catalog_name(params.catalog)
-        try:
-            rules = CatalogRules(output_dir_for(self.settings, name))
-            hosts = allowed_hosts_for(params.host, params.allowed_hosts)
-            sock = bind(params.host, params.port)
-        except (FileNotFoundError, AddressError, ValueError) as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        name, rules = catalog_rules_for(self.settings, params.catalog)
+        hosts, sock = bound_socket(params)
         state_dir = state_dir_from_settings(self.settings)
         with FeedbackStore(state_dir) as store:
             site = ReviewSite(catalog=name, rules=rules, store=store, state_dir=state_dir,
                               token=secrets.token_urlsafe(32))
-            app = create_review_app(site, hosts)
-            serve(app, sock, lambda url: print(f"Reviewing {name} at {url} (Ctrl-C stops)", flush=True))
+            serve(create_review_app(site, hosts), sock,
+                  lambda url: print(f"Reviewing {name} at {url} (Ctrl-C stops)", flush=True))
