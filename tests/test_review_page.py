@@ -119,6 +119,11 @@ def test_review_actions_reach_sqlite_and_the_next_export(served, tmp_path):
         assert "<script>alert(1)</script>" in page.locator("article.rule").first.inner_text()
         assert page.locator("main script").count() == 0 and not dialogs
 
+        # Bulk: reject the whole Quay group.
+        page.goto(served.url + "?source=Quay")
+        page.click("section.group button[data-bulk=reject]")
+        page.wait_for_selector("article.rule.rejected")
+
 
     in_chromium(drive)
 
@@ -126,13 +131,14 @@ def test_review_actions_reach_sqlite_and_the_next_export(served, tmp_path):
         decisions = [(d.entry.action, d.entry.reason) for d in store.decisions()]
         labels = {(label.rule_id, label.label, label.failure) for label in store.unit_labels()}
         [edit] = [d.entry for d in store.decisions() if d.entry.action == "edit"]
-    assert decisions == [("accept", None), ("reject", "contributor"), ("edit", None), ("pin", None)]
+    assert decisions == [("accept", None), ("reject", "contributor"), ("edit", None), ("pin", None), ("reject", None)]
     ids = {key: rules[key]["id"] for key in rules}
     by_start = {start: next(i for k, i in ids.items() if k.startswith(start)) for start in (
         "Always close a Channel", "You should rebase your branch", "Never share one Channel",
         "Always rebase your branch instead")}
     assert labels == {(by_start["Always close a Channel"], 1, None), (by_start["You should rebase your branch"], 0, "contributor"),
-                      (by_start["Never share one Channel"], 1, None), (by_start["Always rebase your branch instead"], 1, None)}
+                      (by_start["Never share one Channel"], 1, None), (by_start["Always rebase your branch instead"], 1, None),
+                      ("quay-pin-tag", 0, None)}
     assert (edit.old_title, edit.new_title) == (rules[next(k for k in rules if k.startswith("Never share"))]["title"],
                                                 "Tidewater: one connection per thread")
 

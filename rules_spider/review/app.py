@@ -170,25 +170,36 @@ def create_review_app(site: ReviewSite, allowed_hosts: list[str]) -> Starlette:
         except ValueError:
             return JSONResponse({"error": "the body is not JSON"}, status_code=400)
 
-    async def decide(request: Request) -> Response:
-        body = await checked_json(request)
-        if isinstance(body, Response):
-            return body
-        return await run_in_threadpool(_decide, body)
+    def json_endpoint(model: type[BaseModel], handle: Any) -> Any:
+        """A POST endpoint: token and JSON checked, body validated into ``model``, ``handle`` run off
+        the event loop; a JudgementError is a 400, an unknown rule (LookupError) a 404."""
 
-    def _decide(body: Any) -> Response:
-        try:
-            wanted = DecideRequest.model_validate(body)
-        except ValidationError as exc:
-            return JSONResponse({"error": _problems(exc)}, status_code=400)
-        rule = site.rules.current().by_id.get(wanted.rule_id)
-        if rule is None:
-            return JSONResponse({"error": f"no rule {wanted.rule_id!r} in catalog {site.catalog}"}, status_code=404)
+        async def endpoint(request: Request) -> Response:
+            body = await checked_json(request)
+            if isinstance(body, Response):
+                return body
+            try:
+                return await run_in_threadpool(handle, model.model_validate(body))
+            except ValidationError as exc:
+                return JSONResponse({"error": _problems(exc)}, status_code=400)
+            except JudgementError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+            except LookupError as exc:
+                return JSONResponse({"error": str(exc.args[0])}, status_code=404)
+
+        return endpoint
+
+    def rules_named(rule_ids: list[str]) -> list[Any]:
+        by_id = site.rules.current().by_id
+        unknown = [rule_id for rule_id in rule_ids if rule_id not in by_id]
+        if unknown:
+            raise LookupError(f"no rule {unknown[0]!r} in catalog {site.catalog}")
+        return [by_id[rule_id] for rule_id in dict.fromkeys(rule_ids)]
+
+    def decide(wanted: DecideRequest) -> Response:
+        [rule] = rules_named([wanted.rule_id])
         edit = Edit(wanted.title or "", wanted.body or "") if wanted.action == "edit" else None
-        try:
-            record_review(site.store, [rule], site.catalog, wanted.action, reason=wanted.reason or None, edit=edit)
-        except JudgementError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+        record_review(site.store, [rule], site.catalog, wanted.action, reason=wanted.reason or None, edit=edit)
         item = site.item(rule.id)
         assert item is not None
         message = f"{wanted.action}: {item.rule.title}"
@@ -197,34 +208,17 @@ def create_review_app(site: ReviewSite, allowed_hosts: list[str]) -> Starlette:
         return JSONResponse({"ok": True, "html": render_card(item), "message": message,
                              "warning": bool(item.identifiers_dropped)})
 
-    async def bulk(request: Request) -> Response:
-        body = await checked_json(request)
-        if isinstance(body, Response):
-            return body
-        return await run_in_threadpool(_bulk, body)
-
-    def _bulk(body: Any) -> Response:
-        try:
-            wanted = BulkRequest.model_validate(body)
-        except ValidationError as exc:
-            return JSONResponse({"error": _problems(exc)}, status_code=400)
+    def bulk(wanted: BulkRequest) -> Response:
         if wanted.action not in ("accept", "reject"):
-            return JSONResponse({"error": "bulk actions are accept and reject"}, status_code=400)
-        by_id = site.rules.current().by_id
-        unknown = [rule_id for rule_id in wanted.rule_ids if rule_id not in by_id]
-        if unknown:
-            return JSONResponse({"error": f"no rule {unknown[0]!r} in catalog {site.catalog}"}, status_code=404)
-        rules = [by_id[rule_id] for rule_id in dict.fromkeys(wanted.rule_ids)]
-        try:
-            count = record_review(site.store, rules, site.catalog, wanted.action, reason=wanted.reason or None)
-        except JudgementError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+            raise JudgementError("bulk actions are accept and reject")
+        count = record_review(site.store, rules_named(wanted.rule_ids), site.catalog, wanted.action,
+                              reason=wanted.reason or None)
         return JSONResponse({"ok": True, "count": count, "message": f"{wanted.action}: {count} rules"})
 
     routes = [
         Route("/", page, methods=["GET"]),
-        Route("/api/decide", decide, methods=["POST"]),
-        Route("/api/bulk", bulk, methods=["POST"]),
+        Route("/api/decide", json_endpoint(DecideRequest, decide), methods=["POST"]),
+        Route("/api/bulk", json_endpoint(BulkRequest, bulk), methods=["POST"]),
         Mount(STATIC_PREFIX, StaticFiles(directory=HERE / "static"), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)])
