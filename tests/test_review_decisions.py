@@ -96,3 +96,25 @@ def test_the_output_tree_honours_decisions(tmp_path):
     assert chosen["rejected"].body not in tree
     assert "Quillpy: return a Response for custom headers" in tree and chosen["edited"].title not in tree
 
+
+
+def test_a_rules_latest_review_label_counts_and_every_outcome_does(tmp_path):
+    from rules_spider.review.judgements import Edit, JudgementError, record_outcome, record_review, user_labels
+    from tests.review_fixtures import site_rules
+
+    first, second = site_rules()[:2]
+    with FeedbackStore(tmp_path) as store:
+        record_review(store, [first], "tidewater", "accept")
+        record_review(store, [first], "tidewater", "reject", reason="vague")  # changed their mind
+        record_review(store, [first], "tidewater", "unpin")  # not a judgement of the unit
+        record_outcome(store, second, "tidewater", "helpful", client="a")
+        record_outcome(store, second, "tidewater", "not_helpful", client="b")
+        for bad in ({"action": "accept", "reason": "vague"}, {"action": "reject", "reason": "nonsense"},
+                    {"action": "archive"}):
+            with pytest.raises(JudgementError):
+                record_review(store, [first], "tidewater", bad.pop("action"), **bad)
+        with pytest.raises(JudgementError, match="non-empty"):
+            record_review(store, [first], "tidewater", "edit", edit=Edit("  ", "body"))
+        labels = user_labels(store)
+    assert [(label.unit.text, label.label, label.origin) for label in labels] == [
+        (first.evidence, 0, "review"), (second.evidence, 1, "mcp"), (second.evidence, 0, "mcp")]
