@@ -117,8 +117,10 @@ RULES_FEEDBACK_WINDOW_HOURS = 168
 RULES_MIN_FEEDBACK_SIGNALS = 5
 # Labeled units (rated rules, review decisions, MCP outcomes) needed before the model is refitted.
 RULES_MIN_USER_LABELS = 10
-# One user label weighs as much as this many corpus units in the refit.
-RULES_USER_LABEL_WEIGHT = 5.0
+# One user label weighs as much as this many corpus units in the refit: a user's judgements are about the
+# documentation they crawl, and a few of them must move the model there (tests/test_review_loop.py: 7
+# labels at 50 take every rule of the rejected kind out of the next crawl, 5 and 20 leave some in).
+RULES_USER_LABEL_WEIGHT = 50.0
 RULES_FEEDBACK_LEARNING_RATE = 0.1
 RULES_MODEL_UPDATE_INTERVAL_HOURS = 24
 

@@ -129,7 +129,7 @@ def test_retrain_and_stats(tmp_path: Path) -> None:
     result = feedback(tmp_path, "--retrain")
     assert result.returncode == 0, result.stderr
     output = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
-    assert output["training data"].endswith("40 of them your labels (each weighs 5 corpus units)")
+    assert output["training data"].endswith("40 of them your labels (each weighs 50 corpus units)")
     version = output["model version"]
     saved = json.loads((tmp_path / "rule_model" / "rule_model.json").read_text())
     assert saved["model_version"] == version and saved["user_labels"] == 40

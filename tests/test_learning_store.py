@@ -101,7 +101,7 @@ def test_unknown_fields_and_naive_timestamps_are_rejected() -> None:
 def test_database_settings_and_schema_version(store: FeedbackStore) -> None:
     assert store.read("PRAGMA journal_mode")[0][0] == "wal"
     assert store.read("PRAGMA synchronous")[0][0] == 2  # FULL
-    assert store.read("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 2
+    assert store.read("PRAGMA user_version")[0][0] == SCHEMA_VERSION == 3
     assert store.read("PRAGMA busy_timeout")[0][0] == 30_000
 
 

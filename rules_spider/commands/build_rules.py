@@ -71,6 +71,7 @@ class Command(ArgsCommand):
         from rules_spider.outputs.paths import UnsafePathError
         from rules_spider.outputs.batch_results import crawl_stats_from_results
         from rules_spider.writers.base import WriterRegistry
+        from rules_spider.review.decisions import decisions_in
 
         assert self.settings is not None
         params: BuildArgs = self.parse_args(BuildArgs, opts.spargs)
@@ -105,6 +106,7 @@ class Command(ArgsCommand):
             report=config.report,
             context=config.render_context(catalog.name),
             group_by=config.tree_group_by,
+            decisions=decisions_in(config.state_dir),
         )
         self._report(results, out_dir)
 

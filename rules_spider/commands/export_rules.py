@@ -62,6 +62,7 @@ class Command(ArgsCommand):
         from rules_spider.config import RulesConfig
         from rules_spider.outputs.export import ExportError, export_rules
         from rules_spider.outputs.paths import UnsafePathError
+        from rules_spider.review.decisions import decisions_in
         from rules_spider.writers.base import WriterRegistry
         from rules_spider.writers.budget import BudgetError
 
@@ -99,6 +100,7 @@ class Command(ArgsCommand):
                 group_by=params.group or config.export_group_by,
                 aliases=config.detect_aliases,
                 context=context,
+                decisions=decisions_in(config.state_dir),
             )
         except (KeyError, ExportError, BudgetError) as exc:
             raise UsageError(str(exc.args[0]), print_help=False) from None

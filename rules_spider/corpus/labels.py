@@ -15,10 +15,12 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from rules_spider.outputs.atomic import write_text_atomic
 
-# Why a unit is not guidance (see data/LABELING_GUIDE.md); the review page offers the same reasons.
+# Why a unit is not guidance (see data/LABELING_GUIDE.md); the review page and MCP outcomes use the same
+# kinds. ``cut_off`` (a rule whose title or text was cut mid-clause) and ``wrong`` (the rule misstates
+# its page) judge a composed rule; corpus labelers judge units and use the others.
 FailureKind = Literal[
     "description", "definition", "contributor", "tutorial_step", "changelog", "fragment", "no_subject",
-    "vague", "pointer", "other",
+    "vague", "pointer", "other", "cut_off", "wrong",
 ]
 FAILURE_KINDS: tuple[str, ...] = get_args(FailureKind)
 

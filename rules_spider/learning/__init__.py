@@ -1,4 +1,4 @@
-"""The self-improving side of rules-spider: feedback store, quality model, engine.
+"""The self-improving side of rules-spider: feedback store, engine, retraining the rule model from users.
 
 Front ends (``scrapy feedback``, a review page, an MCP server) write
 feedback through :class:`FeedbackStore` or :class:`SelfImprovingEngine`;
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from rules_spider.learning.engine import EngineConfig, SelfImprovingEngine
-    from rules_spider.learning.persistence import ModelVersionError
+    from rules_spider.rulemodel.persistence import RuleModelError
     from rules_spider.learning.engine_results import QualityPrediction, Recommendation, ScoreBreakdown
     from rules_spider.learning.signals import (
         BUILTIN_SIGNAL_TYPES,
@@ -31,7 +31,6 @@ _EXPORTS = {
     "FeedbackSignal": "signals",
     "FeedbackStore": "store",
     "InvalidSignalError": "signals",
-    "ModelVersionError": "persistence",
     "QualityPrediction": "engine_results",
     "Recommendation": "engine_results",
     "ScoreBreakdown": "engine_results",
@@ -43,7 +42,7 @@ __all__ = [
     "FeedbackSignal",
     "FeedbackStore",
     "InvalidSignalError",
-    "ModelVersionError",
+    "RuleModelError",
     "QualityPrediction",
     "Recommendation",
     "ScoreBreakdown",
@@ -52,6 +51,8 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
+    if name == "RuleModelError":
+        return importlib.import_module("rules_spider.rulemodel.persistence").RuleModelError
     if name not in _EXPORTS:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     return getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)

@@ -63,5 +63,24 @@ CREATE TABLE unit_labels (
 CREATE INDEX unit_labels_rule_ts ON unit_labels (rule_id, ts);
 """
 
-MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2)
+# v3: review decisions, one row per action on the review page (accept, reject with its reason, edit with
+# the old and new text, pin, unpin); the latest of each kind per rule is in force.
+SCHEMA_V3 = """
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    rule_id TEXT NOT NULL,
+    catalog TEXT NOT NULL,
+    action TEXT NOT NULL CHECK (action IN ('accept', 'reject', 'edit', 'pin', 'unpin')),
+    reason TEXT,
+    old_title TEXT,
+    old_body TEXT,
+    new_title TEXT,
+    new_body TEXT,
+    ts REAL NOT NULL,
+    CHECK (action != 'edit' OR (new_title IS NOT NULL AND new_body IS NOT NULL))
+);
+CREATE INDEX decisions_rule_ts ON decisions (rule_id, ts);
+"""
+
+MIGRATIONS: tuple[str, ...] = (SCHEMA_V1, SCHEMA_V2, SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)

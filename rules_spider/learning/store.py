@@ -10,6 +10,9 @@ The public API is small on purpose:
 
 * signals: :meth:`add_signal`, :meth:`add_signals`, :meth:`signals`, :meth:`signal_count`
 * rule features: :meth:`upsert_rules`, :meth:`rule_records`
+* judgements: :meth:`add_unit_label`, :meth:`unit_labels`, :meth:`decisions`, and
+  :meth:`record`, which stores a judgement's signals, labeled units and review
+  decisions in one transaction
 * engine state (JSON values): :meth:`get_state`, :meth:`set_state`,
   :meth:`update_state`, :meth:`state_items`
 * :meth:`read` runs a read-only query (for the analyses in this package),
@@ -28,7 +31,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -93,6 +96,49 @@ class StoredUnitLabel:
     unit: dict[str, Any]
     context: dict[str, Any]
     timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class UnitLabelEntry:
+    """A labeled unit to store (see :meth:`FeedbackStore.add_unit_label`)."""
+
+    rule_id: str
+    label: int
+    origin: str
+    unit: dict[str, Any]
+    failure: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionEntry:
+    """One review action on a rule: accept, reject (``reason``: a failure kind), edit (old and new
+    title and body), pin or unpin."""
+
+    rule_id: str
+    catalog: str
+    action: str
+    reason: str | None = None
+    old_title: str | None = None
+    old_body: str | None = None
+    new_title: str | None = None
+    new_body: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDecision:
+    id: int
+    entry: DecisionEntry
+    timestamp: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedIds:
+    """Row ids of what :meth:`FeedbackStore.record` stored."""
+
+    signals: list[int]
+    labels: list[int]
+    decisions: list[int]
 
 
 def _epoch(moment: datetime) -> float:
@@ -211,27 +257,18 @@ class FeedbackStore:
 
     def add_signals(self, signals: Iterable[FeedbackSignal]) -> list[int]:
         """Store already validated signals in one transaction; returns their row ids."""
-        rows = [
-            (
-                s.rule_id,
-                s.signal_type,
-                s.value,
-                json.dumps(s.context, allow_nan=False, sort_keys=True),
-                s.source,
-                _epoch(s.timestamp_or_now()),
-            )
-            for s in signals
-        ]
-        ids: list[int] = []
+        pending = list(signals)
         with self._write() as conn:
-            for row in rows:
-                cursor = conn.execute(
-                    "INSERT INTO signals (rule_id, signal_type, value, context, source, ts)"
-                    " VALUES (?, ?, ?, ?, ?, ?)",
-                    row,
-                )
-                ids.append(int(cursor.lastrowid or 0))
-        return ids
+            return [self._insert_signal(conn, signal) for signal in pending]
+
+    @staticmethod
+    def _insert_signal(conn: sqlite3.Connection, s: FeedbackSignal) -> int:
+        cursor = conn.execute(
+            "INSERT INTO signals (rule_id, signal_type, value, context, source, ts) VALUES (?, ?, ?, ?, ?, ?)",
+            (s.rule_id, s.signal_type, s.value, json.dumps(s.context, allow_nan=False, sort_keys=True), s.source,
+             _epoch(s.timestamp_or_now())),
+        )
+        return int(cursor.lastrowid or 0)
 
     def signals(
         self,
@@ -364,16 +401,51 @@ class FeedbackStore:
                        failure: str | None = None, context: dict[str, Any] | None = None,
                        at: datetime | None = None) -> int:
         """Record a judgement of ``rule_id``'s unit (a review decision, an MCP outcome)."""
-        if label not in (0, 1):
-            raise ValueError(f"label must be 0 or 1, got {label!r}")
+        entry = UnitLabelEntry(rule_id, label, origin, unit, failure, context or {})
+        return self.record(labels=[entry], at=at).labels[0]
+
+    def record(self, *, signals: Sequence[FeedbackSignal] = (), labels: Sequence[UnitLabelEntry] = (),
+               decisions: Sequence[DecisionEntry] = (), at: datetime | None = None) -> RecordedIds:
+        """Store signals, labeled units and review decisions in one transaction (all or none)."""
+        for entry in labels:
+            if entry.label not in (0, 1):
+                raise ValueError(f"label must be 0 or 1, got {entry.label!r}")
+        ts = _epoch(at or datetime.now(UTC))
+        ids = RecordedIds([], [], [])
         with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO unit_labels (rule_id, label, origin, failure, unit, context, ts) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (rule_id, label, origin, failure, json.dumps(unit, ensure_ascii=False, sort_keys=True),
-                 json.dumps(context or {}, ensure_ascii=False, sort_keys=True), _epoch(at or datetime.now(UTC))),
+            for signal in signals:
+                ids.signals.append(self._insert_signal(conn, signal))
+            for entry in labels:
+                cursor = conn.execute(
+                    "INSERT INTO unit_labels (rule_id, label, origin, failure, unit, context, ts) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (entry.rule_id, entry.label, entry.origin, entry.failure,
+                     json.dumps(entry.unit, ensure_ascii=False, sort_keys=True),
+                     json.dumps(entry.context, ensure_ascii=False, sort_keys=True), ts),
+                )
+                ids.labels.append(int(cursor.lastrowid or 0))
+            for decision in decisions:
+                cursor = conn.execute(
+                    "INSERT INTO decisions (rule_id, catalog, action, reason, old_title, old_body, new_title,"
+                    " new_body, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (decision.rule_id, decision.catalog, decision.action, decision.reason, decision.old_title,
+                     decision.old_body, decision.new_title, decision.new_body, ts),
+                )
+                ids.decisions.append(int(cursor.lastrowid or 0))
+        return ids
+
+    def decisions(self, *, after_id: int = 0) -> list[StoredDecision]:
+        """Review decisions in the order they were made (those with an id above ``after_id``)."""
+        return [
+            StoredDecision(
+                id=row["id"],
+                entry=DecisionEntry(rule_id=row["rule_id"], catalog=row["catalog"], action=row["action"],
+                                    reason=row["reason"], old_title=row["old_title"], old_body=row["old_body"],
+                                    new_title=row["new_title"], new_body=row["new_body"]),
+                timestamp=_utc(row["ts"]),
             )
-            return int(cursor.lastrowid or 0)
+            for row in self.read("SELECT * FROM decisions WHERE id > ? ORDER BY ts, id", [after_id])
+        ]
 
     def unit_labels(self) -> list[StoredUnitLabel]:
         """Every labeled unit, oldest first."""

@@ -151,7 +151,7 @@ class BatchResults(BaseModel):
     clusters: list[ClusterSummary]
     quality_metrics: QualityMetrics
     generator: str | None
-    # "heuristic", or the version of the learned quality model that scored the rules.
+    # The version of the rule model that selected the rules.
     quality_model: str | None = None
     formats: list[str]
     started_at: str

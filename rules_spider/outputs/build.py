@@ -18,6 +18,9 @@ source of the cluster.
 
 ``<tech>`` is the technology's slug (``outputs.paths.unique_slugs``) and
 ``<n>`` the cluster's index within its technology (largest cluster is 0).
+Review decisions (``rules_spider.review.decisions``) apply before clustering: rejected rules are not
+written, edited rules carry their new title and body, pinned rules are packed first.
+
 Everything is built in a staging directory and swapped in at the end
 (``outputs.atomic.staged_tree``): a failure at any point leaves the previous
 tree as it was.
@@ -25,6 +28,7 @@ tree as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -52,6 +56,7 @@ from rules_spider.outputs.batch_results import (
     source_rows,
 )
 from rules_spider.outputs.rules_io import read_rules, write_annotated_rules
+from rules_spider.review.decisions import RuleDecision, apply_decisions
 from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
 from rules_spider.writers.budget import budgets_from
 from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
@@ -202,6 +207,7 @@ def build_outputs(
     clock: Callable[[], datetime] = _now,
     context: RenderContext | None = None,
     group_by: str = "cluster",
+    decisions: Mapping[str, RuleDecision] | None = None,
 ) -> BatchResults:
     """Cluster the rules of ``rules_jsonl`` and (re)write the whole tree under ``out_dir``.
 
@@ -217,6 +223,8 @@ def build_outputs(
     rules_path = Path(rules_jsonl)
     out_path = Path(out_dir)
     rules, file_stats = read_rules(rules_path)
+    reviewed = apply_decisions(rules, decisions or {})
+    rules = reviewed.rules
     tick = time.perf_counter()
     clustering = cluster_rules(rules, max_clusters=max_clusters, random_state=random_state)
     clustering_seconds = time.perf_counter() - tick
@@ -227,6 +235,7 @@ def build_outputs(
         clustering_seconds,
     )
     context = context or RenderContext(catalog=catalog.name)
+    context = dataclasses.replace(context, pinned=context.pinned | reviewed.pinned)
     with staged_tree(out_path) as staged:
         summaries, tech_dirs = _write_clusters(staged.root, clustering, selected, context, group_by)
         staged.owned |= tech_dirs

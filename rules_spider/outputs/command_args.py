@@ -11,7 +11,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import arglist_to_dict
@@ -68,3 +68,38 @@ class ArgsCommand(ScrapyCommand):
                 f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
             )
             raise UsageError(f"Bad -a arguments: {problems}", print_help=False) from None
+
+
+class ServerArgs(BaseModel):
+    """``-a`` arguments of the commands that serve a catalog locally (``review``, ``mcp``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    catalog: str = Field(min_length=1)
+    host: str = "127.0.0.1"
+    port: int = Field(0, ge=0, le=65535)
+    allowed_hosts: list[str] = []
+
+    _split = field_validator("allowed_hosts", mode="before")(split_list)
+
+
+def catalog_rules_for(settings: Any, value: str) -> tuple[str, Any]:
+    """The catalog's name and its crawled rules (``review.catalog_rules.CatalogRules``), or a UsageError."""
+    from rules_spider.config import RulesConfig
+    from rules_spider.review.catalog_rules import CatalogRules
+
+    name = catalog_name(value)
+    try:
+        return name, CatalogRules(RulesConfig.from_settings(settings).catalog_dir(name))
+    except (FileNotFoundError, ValueError) as exc:
+        raise UsageError(str(exc), print_help=False) from None
+
+
+def bound_socket(params: ServerArgs) -> tuple[list[str], Any]:
+    """The Host header values to accept and the bound socket, or a UsageError saying why not."""
+    from rules_spider.review.serve import AddressError, allowed_hosts_for, bind
+
+    try:
+        return allowed_hosts_for(params.host, params.allowed_hosts), bind(params.host, params.port)
+    except AddressError as exc:
+        raise UsageError(str(exc), print_help=False) from None

@@ -17,6 +17,9 @@ and format. It decides what may be touched:
 * AGENTS.md and CLAUDE.md are merged: only our marked block is replaced;
 * a file an earlier export wrote that this export no longer produces (a
   cluster that disappeared) is removed, if it is unchanged since.
+
+Review decisions apply first: rejected rules are not exported, edited rules
+carry their new text, pinned rules are packed first.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.detect import Detection, detect_sources, normalise
 from rules_spider.outputs.paths import UnsafePathError, safe_join
 from rules_spider.outputs.rules_io import read_rules
+from rules_spider.review.decisions import RuleDecision, apply_decisions
 from rules_spider.writers.base import ProjectFile, RenderContext, Writer, WriterRegistry
 from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
 from rules_spider.writers.readers import READERS, also_reading
@@ -182,6 +186,7 @@ def export_rules(
     aliases: Mapping[str, str] | None = None,
     context: RenderContext | None = None,
     report_dir: Path | None = None,
+    decisions: Mapping[str, RuleDecision] | None = None,
 ) -> ExportResult:
     """Write the rule files of ``formats`` into the project directory ``target``.
 
@@ -197,6 +202,8 @@ def export_rules(
         raise NotADirectoryError(f"export target {target} is not a directory")
     selected = writers.select(formats)
     rules, _ = read_rules(rules_jsonl)
+    reviewed = apply_decisions(rules, decisions or {})
+    rules = reviewed.rules
     clustering = cluster_rules(rules, max_clusters=max_clusters, random_state=random_state)
     result = ExportResult(clusters=len(clustering.clusters))
     groups = _choose_groups(clustering.clusters, root, sources, detect, group_by, aliases, result)
@@ -209,7 +216,8 @@ def export_rules(
         return path.read_text(encoding="utf-8") if path.is_file() else None
 
     base = context or RenderContext(catalog=catalog)
-    context = dataclasses.replace(base, catalog=catalog, read_existing=read_existing)
+    context = dataclasses.replace(base, catalog=catalog, read_existing=read_existing,
+                                  pinned=base.pinned | reviewed.pinned)
     # AGENTS.md first: what it carries is left out of the files of assistants that load it too.
     selected.sort(key=lambda w: w.name != "agents")
     shared_ids: frozenset[str] = frozenset()

@@ -22,6 +22,7 @@ from rules_spider.outputs.parts import PAGES_SUFFIX, iter_rule_dicts, run_stats_
 from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
 from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
+from rules_spider.review.decisions import decisions_in
 from rules_spider.writers.base import WriterRegistry
 
 logger = logging.getLogger(__name__)
@@ -131,6 +132,7 @@ def finalize_run(
         report=config.report,
         context=config.render_context(catalog.name),
         group_by=config.tree_group_by,
+        decisions=decisions_in(config.state_dir),
     )
     record_in_feedback_store(config, merged, summary.run_id if summary else catalog.name)
     for part in part_paths:

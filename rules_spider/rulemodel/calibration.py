@@ -7,7 +7,7 @@ equal count, and a score's interval is the Wilson interval of the positive rate 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,6 +59,10 @@ class Calibration:
             if score <= score_bin.upper:
                 return score_bin.interval()
         return (0.0, 1.0)
+
+    @classmethod
+    def from_dict(cls, rows: Sequence[Mapping[str, float | int]]) -> Calibration:
+        return cls(tuple(ScoreBin(float(row["upper"]), int(row["units"]), int(row["positives"])) for row in rows))
 
     def to_dict(self) -> list[dict[str, float | int]]:
         return [{"upper": b.upper, "units": b.units, "positives": b.positives} for b in self.bins]

@@ -25,7 +25,7 @@ import sklearn
 from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from rules_spider.outputs.atomic import write_bytes_atomic, write_text_atomic
-from rules_spider.rulemodel.calibration import Calibration, ScoreBin
+from rules_spider.rulemodel.calibration import Calibration
 from rules_spider.rulemodel.estimator import RuleModel
 
 # The model shipped in the package. A Traversable, not a Path: in a scrapyd egg it lies inside a zip file.
@@ -118,6 +118,12 @@ def save_rule_model(model: RuleModel, calibration: Calibration, folder: Path, *,
     return card
 
 
+def read_card(folder: Path | Traversable) -> ModelCard | None:
+    """The card of the model saved in ``folder`` (without loading the model), or None."""
+    card_path = folder / CARD_FILE
+    return ModelCard.model_validate_json(card_path.read_text(encoding="utf-8")) if card_path.is_file() else None
+
+
 def load_rule_model_from(folder: Path | Traversable) -> LoadedRuleModel:
     """The model saved in ``folder``, after checking versions and the file's hash."""
     card_path, model_path = folder / CARD_FILE, folder / MODEL_FILE
@@ -133,9 +139,8 @@ def load_rule_model_from(folder: Path | Traversable) -> LoadedRuleModel:
     model = joblib.load(io.BytesIO(data))
     if not isinstance(model, RuleModel):
         raise RuleModelError(f"{model_path} holds a {type(model).__name__}, not a RuleModel")
-    calibration = Calibration(tuple(ScoreBin(float(b["upper"]), int(b["units"]), int(b["positives"]))
-                                    for b in card.calibration))
-    return LoadedRuleModel(model=model, card=card, calibration=calibration, path=model_path)
+    return LoadedRuleModel(model=model, card=card, calibration=Calibration.from_dict(card.calibration),
+                           path=model_path)
 
 
 def state_model_dir(state_dir: Path) -> Path:

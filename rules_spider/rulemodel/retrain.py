@@ -4,8 +4,9 @@ A user's labels (feedback on rules, review decisions, MCP outcomes) are units li
 weighs ``weight`` corpus units (default ``RULES_USER_LABEL_WEIGHT``), so a few dozen judgements move
 the model on the documentation the user crawls without erasing what the corpus taught it. The
 cross-validated figures reported are leave-one-set-out over the corpus's sets plus the user's labels as
-one more set, at the shipped model's regularisation and one threshold chosen on those held-out scores
-(not nested, so a little flattering; see ``training.leave_one_set_out_at``).
+one more set, with C (from the same grid as the shipped model's) and the threshold chosen on those
+held-out scores: not nested, so a little flattering (``training.leave_one_set_out_at``), and ten times
+quicker than the corpus training's nested evaluation.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from rules_spider.rulemodel.persistence import ModelCard, save_rule_model, state
 from rules_spider.rulemodel.train_corpus import THRESHOLD_RULE
 from rules_spider.rulemodel.calibration import Calibration
 from rules_spider.rulemodel.estimator import RuleModel
-from rules_spider.rulemodel.training import SetScores, leave_one_set_out_at, mean_of
+from rules_spider.rulemodel.training import C_GRID, SetScores, best_threshold, leave_one_set_out_at, mean_of
 from rules_spider.units import Unit
 
 logger = logging.getLogger(__name__)
@@ -68,9 +69,14 @@ def retrain_rule_model(state_dir: Path, labels: Sequence[UserLabel], *, weight: 
     y = np.concatenate([corpus.labels, [label.label for label in labels]]).astype(int)
     groups = np.concatenate([corpus.groups, np.asarray([USER_SET] * len(labels), dtype=object)])
     weights = np.concatenate([np.ones(len(corpus)), np.full(len(labels), float(weight))])
-    shipped_c = float(persistence.load_rule_model_from(corpus_dir or persistence.SHIPPED_DIR).model.C)
-    per_set, threshold, scores = leave_one_set_out_at(counts, y, groups, weights, shipped_c)
-    model = RuleModel(C=shipped_c, threshold=threshold).fit_counts(counts, y, weights)
+    best = None
+    for C in C_GRID:  # C and threshold chosen on the same held-out scores: quick, not nested
+        per_set, threshold, scores = leave_one_set_out_at(counts, y, groups, weights, C)
+        f1 = best_threshold(scores, y)[1]
+        if best is None or f1 > best[0]:
+            best = (f1, C, per_set, threshold, scores)
+    _, chosen_c, per_set, threshold, scores = best
+    model = RuleModel(C=chosen_c, threshold=threshold).fit_counts(counts, y, weights)
     calibration = Calibration.from_scores(scores, y)
     seconds = time.perf_counter() - started
     per_group = Counter(str(g) for g in groups)
@@ -81,7 +87,7 @@ def retrain_rule_model(state_dir: Path, labels: Sequence[UserLabel], *, weight: 
         units=len(y), positives=int(y.sum()),
         sets={name: {"units": per_group[name], "positives": positives[name]} for name in sorted(per_group)},
         user_labels=len(labels), user_label_weight=float(weight),
-        threshold_rule=f"{THRESHOLD_RULE}; refit with the user's labels at the shipped C, not nested",
+        threshold_rule=f"{THRESHOLD_RULE}; refit with the user's labels, not nested",
         leave_one_set_out=[row.to_dict() for row in per_set],
         mean_precision=mean_of([row.precision for row in per_set]),
         mean_recall=mean_of([row.recall for row in per_set]),
