@@ -11,7 +11,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-background-networking", "--disable-component-update",
@@ -21,8 +20,7 @@ T = TypeVar("T")
 
 def in_chromium(drive: Callable[[Any], T], *, width: int = 1280, height: int = 1000) -> T:
     """Run ``drive(page)`` on a fresh page of headless chromium and return what it returns."""
-    if not CHROMIUM.is_file():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium")
+    assert CHROMIUM.is_file(), "the browser tests need Debian's chromium: apt-get install chromium"
 
     def session() -> T:
         from playwright.sync_api import sync_playwright
