@@ -9,9 +9,11 @@ For each technology group of ``n`` rules:
   TF-IDF rows than ``k`` (duplicates), KMeans leaves clusters empty; empty
   clusters are dropped. A group whose text has no usable term at all is one
   cluster.
-* KMeans with fixed ``random_state`` and ``n_init``. Rules are sorted by id
-  before vectorising, so the result does not depend on the order rules were
-  crawled in.
+* KMeans with fixed ``random_state`` and ``n_init``; for a group of more than
+  ``MINIBATCH_ABOVE`` rules, MiniBatchKMeans (same seed, batches of
+  ``MINIBATCH_SIZE``), which keeps a 100,000-rule catalog's close step in
+  seconds. Rules are sorted by id before vectorising, so the result does not
+  depend on the order rules were crawled in.
 * Mean pairwise cosine similarity of a cluster's ``m`` rows ``x_i`` (each of
   norm 1, or 0 for a rule with no usable term) without the O(m^2) pairs::
 
@@ -56,6 +58,8 @@ from rules_spider.items import Rule
 NAME_TERMS = 3
 KEYWORD_TERMS = 8
 DEFAULT_N_INIT = 3
+MINIBATCH_ABOVE = 5000
+MINIBATCH_SIZE = 4096
 # Terms start with a letter or underscore: version numbers and years are not topics.
 TOKEN_PATTERN = r"(?u)\b[^\W\d]\w+\b"
 
@@ -196,10 +200,14 @@ def _vectorise(rules: Sequence[Rule]) -> tuple[sparse.csr_matrix, np.ndarray] | 
 def _labels(matrix: sparse.csr_matrix, k: int, random_state: int, n_init: int) -> np.ndarray:
     if k <= 1:
         return np.zeros(matrix.shape[0], dtype=int)
-    from sklearn.cluster import KMeans
+    from sklearn.cluster import KMeans, MiniBatchKMeans
     from sklearn.exceptions import ConvergenceWarning
 
-    model = KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    model = (
+        MiniBatchKMeans(n_clusters=k, n_init=n_init, random_state=random_state, batch_size=MINIBATCH_SIZE)
+        if matrix.shape[0] > MINIBATCH_ABOVE
+        else KMeans(n_clusters=k, n_init=n_init, random_state=random_state)
+    )
     with warnings.catch_warnings():
         # Fewer distinct rows than k: the empty clusters are dropped below.
         warnings.simplefilter("ignore", ConvergenceWarning)

@@ -55,7 +55,8 @@ from rules_spider.outputs.batch_results import (
     pages_crawled,
     source_rows,
 )
-from rules_spider.outputs.rules_io import read_rules, write_annotated_rules
+from rules_spider.items import Rule, rule_dict
+from rules_spider.outputs.rules_io import RulesFileStats, read_rules, write_annotated_rules
 from rules_spider.review.decisions import RuleDecision, apply_decisions
 from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
 from rules_spider.writers.budget import budgets_from
@@ -192,7 +193,7 @@ def _generator(crawl_stats: Mapping[str, Any] | None, clustering: Clustering) ->
 
 
 def build_outputs(
-    rules_jsonl: Path,
+    rules_jsonl: Path | Sequence[Rule],
     out_dir: Path,
     catalog: CatalogInfo,
     formats: Sequence[str] | str,
@@ -211,6 +212,9 @@ def build_outputs(
 ) -> BatchResults:
     """Cluster the rules of ``rules_jsonl`` and (re)write the whole tree under ``out_dir``.
 
+    ``rules_jsonl`` is a rules.jsonl file, or the rules themselves (a crawl's merged rules: they are not
+    read back from disk, and rules.jsonl is written once, into the staged tree).
+
     ``formats`` are names registered in ``writers`` (unknown names raise
     KeyError before anything is written). ``crawl_stats`` is described in
     ``outputs.batch_results``; ``previous_run`` is what the build replaces
@@ -220,9 +224,14 @@ def build_outputs(
     """
     build_started = clock()
     selected = writers.select(formats)
-    rules_path = Path(rules_jsonl)
     out_path = Path(out_dir)
-    rules, file_stats = read_rules(rules_path)
+    if isinstance(rules_jsonl, (str, Path)):
+        rules_path: Path | None = Path(rules_jsonl)
+        rules, file_stats = read_rules(rules_path)
+    else:
+        rules_path, rules = None, list(rules_jsonl)
+        file_stats = RulesFileStats(lines=len(rules), rules=len(rules), invalid=0, duplicates=0)
+    crawled = rules  # rules.jsonl keeps rejected rules too, so a decision can be undone
     reviewed = apply_decisions(rules, decisions or {})
     rules = reviewed.rules
     tick = time.perf_counter()
@@ -240,7 +249,12 @@ def build_outputs(
         summaries, tech_dirs = _write_clusters(staged.root, clustering, selected, context, group_by)
         staged.owned |= tech_dirs
         cluster_of = {(r.technology, r.id): r.cluster for r in clustering.rules if r.cluster is not None}
-        write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
+        if rules_path is not None:
+            write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
+        else:
+            _write_synced(staged.root / RULES_FILE, "".join(
+                json.dumps({**rule_dict(rule), "cluster": cluster_of.get((rule.technology, rule.id))},
+                           ensure_ascii=False) + "\n" for rule in crawled))
         if pages is not None:
             _write_synced(staged.root / PAGES_FILE, pages_text(pages))
             staged.owned.add(PAGES_FILE)

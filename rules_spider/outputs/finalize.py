@@ -74,12 +74,6 @@ def sorted_rules(rules: list[Rule]) -> list[Rule]:
     return out
 
 
-def write_rules_jsonl(path: Path, rules: list[Any]) -> None:
-    """Write rules.jsonl atomically: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, "".join(json.dumps(rule_dict(rule), ensure_ascii=False) + "\n" for rule in rules))
-
-
 def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: str) -> None:
     """Keep the features of this batch's rules (feedback can train on rules no longer in memory)
     and record the batch, which earns a global reward when its observed quality beats the last one."""
@@ -116,10 +110,9 @@ def finalize_run(
     page_parts = [part.with_suffix(PAGES_SUFFIX) for part in part_paths]
     pages = [page for page in read_page_records(page_parts) if page.url not in superseded]
     previous = load_previous_run(catalog_dir)  # before rules.jsonl is replaced
-    write_rules_jsonl(catalog_dir / RULES_FILE, merged)
     summary = merge_summaries(summaries) if summaries else None
     results = build_outputs(
-        catalog_dir / RULES_FILE,
+        merged,
         catalog_dir,
         CatalogInfo.from_catalog(catalog),
         list(config.formats),

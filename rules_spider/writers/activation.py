@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules_spider.items import Rule
 from rules_spider.writers.globs import globs_for
@@ -49,6 +50,7 @@ def _ordered(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(item for item in items if item))
 
 
+@lru_cache(maxsize=1 << 16)
 def named_globs(text: str) -> tuple[str, ...]:
     """Globs for the file types and paths ``text`` names, in order of appearance."""
     found: list[tuple[int, str]] = []

@@ -45,10 +45,14 @@ def summary_line(sources: Sequence[str], count: int) -> str:
 
 def grouped(group: RuleGroup, rules: Sequence[Rule]) -> list[tuple[RuleCluster, list[Rule]]]:
     """``rules`` back under the group's clusters, in cluster order and in the order given."""
-    position = {r.id: i for i, r in enumerate(rules)}
+    # A rule knows its cluster (technology, index): bucket the part's rules, not every rule of every cluster
+    # (documents of a big cluster are rendered many times while its files are packed).
+    buckets: dict[tuple[str, int | None], list[Rule]] = {}
+    for rule in rules:
+        buckets.setdefault((rule.technology, rule.cluster), []).append(rule)
     out = []
     for cluster in group.clusters:
-        members = sorted((r for r in cluster.rules if r.id in position), key=lambda r: position[r.id])
+        members = buckets.get((cluster.technology, cluster.index))
         if members:
             out.append((cluster, members))
     return out
