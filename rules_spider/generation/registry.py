@@ -24,6 +24,12 @@ GENERATORS: dict[str, str] = {
     "openai": "rules_spider.generation.openai_compat:OpenAICompatGenerator",
 }
 LLM_GENERATORS = frozenset({"bedrock", "transformers", "openai"})
+# The extra each generator's libraries come in (pip install 'rules-spider[<extra>]').
+EXTRAS: dict[str, str] = {"bedrock": "bedrock", "transformers": "local-llm"}
+
+
+class MissingExtraError(ImportError):
+    """A generator whose libraries are not installed; the message names the extra to install."""
 
 
 def make_generator(
@@ -34,8 +40,9 @@ def make_generator(
 ) -> RuleGenerator:
     """The generator called ``name``, configured by ``config``.
 
-    Raises ``ValueError`` naming the choices for an unknown ``name``, and
-    pydantic's ``ValidationError`` naming the field for a bad ``config``.
+    Raises ``ValueError`` naming the choices for an unknown ``name``, pydantic's
+    ``ValidationError`` naming the field for a bad ``config``, and ``MissingExtraError``
+    naming the extra to install when the generator's libraries are missing.
     """
     target = GENERATORS.get(name)
     if target is None:
@@ -43,14 +50,19 @@ def make_generator(
             f"unknown rule generator {name!r}; choose one of: {', '.join(GENERATORS)}"
         )
     module_name, class_name = target.split(":")
-    generator_class = getattr(import_module(module_name), class_name)
-    if name in LLM_GENERATORS:
-        generator: RuleGenerator = generator_class(
-            dict(config or {}), stats=stats, cache_dir=cache_dir
-        )
-    else:
-        generator = _make_extractive(generator_class, dict(config or {}), stats)
-    return generator
+    try:
+        generator_class = getattr(import_module(module_name), class_name)
+        if name in LLM_GENERATORS:
+            generator: RuleGenerator = generator_class(dict(config or {}), stats=stats, cache_dir=cache_dir)
+            return generator
+    except ImportError as exc:
+        if name not in EXTRAS:
+            raise
+        raise MissingExtraError(
+            f"RULES_GENERATOR={name} needs the {EXTRAS[name]} extra: pip install 'rules-spider[{EXTRAS[name]}]' "
+            f"({exc})"
+        ) from exc
+    return _make_extractive(generator_class, dict(config or {}), stats)
 
 
 def _make_extractive(
