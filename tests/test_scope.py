@@ -37,3 +37,21 @@ def test_scope_host_prefix_allow_deny():
     allowed = SourceScope.for_source(source.model_copy(update={"allow": ("/tutorial/",)}))
     assert allowed.contains("https://docs.example.org/v2/guide/tutorial/x.html")
     assert not allowed.contains("https://docs.example.org/v2/guide/api.html")
+
+
+def test_page_hrefs_match_the_anchors_an_html_parser_sees():
+    from pathlib import Path
+
+    from scrapy.http import HtmlResponse
+
+    from rules_spider.links import page_hrefs
+
+    sites = Path(__file__).parent / "sites"
+    pages = sorted(sites.rglob("*.html"))
+    assert pages
+    for page in pages:
+        response = HtmlResponse(url="http://127.0.0.1/x", body=page.read_bytes(), encoding="utf-8")
+        assert page_hrefs(response.text) == response.xpath("//a/@href").getall(), page
+    tricky = ('<a href="/a?x=1&amp;y=2">a</a><!-- <a href="/commented">c</a> --><A HREF=\'/b\'>b</A>'
+              '<script>document.write("<a href=\\"/js\\">")</script><a class=x href=/c>c</a><area href="/no">')
+    assert page_hrefs(tricky) == ["/a?x=1&y=2", "/b", "/c"]

@@ -37,6 +37,7 @@ from rules_spider.journal import (
     read_journal,
 )
 from rules_spider.scope import SourceScope, canonical_url, is_followable_href
+from rules_spider.links import page_hrefs
 
 logger = logging.getLogger(__name__)
 
@@ -286,7 +287,7 @@ class DocsSpider(scrapy.Spider):
         scope = self.scopes[source.name]
         seen = self._seen
         base = response.url
-        for href in response.xpath("//a/@href").getall():
+        for href in page_hrefs(response.text):
             if not is_followable_href(href):
                 continue
             absolute = response.urljoin(href.strip())
