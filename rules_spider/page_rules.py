@@ -9,7 +9,8 @@ streams the rules. Every check runs here, once.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from pathlib import Path
 
 from rules_spider.analysis.grounding import evidence_in_text
@@ -124,14 +125,23 @@ def _rejection(rule: Rule, page_text: str) -> str | None:
 def unit_context(unit: Unit, source_url: str = "") -> dict[str, object]:
     """A unit as stored with its rule (JSON-friendly). Its context travels with the rule into rules.jsonl,
     the review page and the MCP server, so context text the safety check refuses is left out."""
-    data = asdict(unit)
+    data: dict[str, object] = {name: getattr(unit, name) for name in _UNIT_FIELDS}
     for key in ("previous", "next", "lead_in", "term"):
-        value = data.get(key)
-        if value and unsafe_text_reason(str(value), source_url):
+        value = data[key]
+        if value and _unsafe(str(value), source_url):
             data[key] = None
-    data["heading_path"] = [h for h in unit.heading_path if not unsafe_text_reason(h, source_url)]
+    data["heading_path"] = [h for h in unit.heading_path if not _unsafe(h, source_url)]
     data["columns"] = list(unit.columns)
     return data
+
+
+_UNIT_FIELDS = tuple(f.name for f in fields(Unit))
+
+
+@lru_cache(maxsize=4096)
+def _unsafe(text: str, source_url: str) -> bool:
+    # A page's headings and neighbouring sentences come back for rule after rule: check each once.
+    return unsafe_text_reason(text, source_url) is not None
 
 
 def unit_from_context(data: dict[str, object]) -> Unit:

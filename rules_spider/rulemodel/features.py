@@ -29,6 +29,11 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def _opening_words(text: str, count: int) -> list[str]:
+    """The first words of a context sentence (only its opening is a feature: no need to fold all of it)."""
+    return _words(text[: 16 * count])[:count]
+
+
 def _length_bin(count: int) -> str:
     for limit in _LENGTH_BINS:
         if count <= limit:
@@ -66,9 +71,9 @@ def unit_tokens(unit: Unit) -> list[str]:
         tokens.append(f"depth:{min(len(unit.heading_path), 4)}")
     if unit.lead_in:
         tokens.append("lead:colon" if unit.lead_in.rstrip().endswith(":") else "lead:yes")
-        tokens.extend(f"l:{w}" for w in _words(unit.lead_in)[:6])
+        tokens.extend(f"l:{w}" for w in _opening_words(unit.lead_in, 6))
     for side, text in (("p", unit.previous), ("n", unit.next)):
-        neighbour = _words(text) if text else []
+        neighbour = _opening_words(text, 2) if text else []
         tokens.append(f"{side}1:{neighbour[0] if neighbour else 'none'}")
         if len(neighbour) > 1:
             tokens.append(f"{side}2:{neighbour[0]}_{neighbour[1]}")
