@@ -36,6 +36,9 @@ For each technology group of ``n`` rules:
   by size (largest first), then name.
 * A 2-D map for the report: TruncatedSVD of the group's TF-IDF matrix (a dense
   SVD for groups too small for the randomized solver).
+* Fits run on one thread (``threadpoolctl``): a technology's fit takes a fraction
+  of a second, OpenMP threads competing for busy cores made it several times
+  slower, and the result then cannot depend on the machine's number of cores.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
+from threadpoolctl import threadpool_limits
 
 from rules_spider import settings as defaults
 from rules_spider.items import Rule
@@ -308,15 +312,16 @@ def cluster_rules(
     clusters: list[RuleCluster] = []
     points: list[MapPoint] = []
     similarity: dict[str, float | None] = {}
-    for technology in sorted(groups):
-        members = sorted(groups[technology].values(), key=lambda r: r.id)
-        group_clusters, group_points, similarity[technology] = _cluster_group(
-            technology,
-            members,
-            max_clusters=max_clusters,
-            random_state=random_state,
-            n_init=n_init,
-        )
-        clusters.extend(group_clusters)
-        points.extend(group_points)
+    with threadpool_limits(limits=1):
+        for technology in sorted(groups):
+            members = sorted(groups[technology].values(), key=lambda r: r.id)
+            group_clusters, group_points, similarity[technology] = _cluster_group(
+                technology,
+                members,
+                max_clusters=max_clusters,
+                random_state=random_state,
+                n_init=n_init,
+            )
+            clusters.extend(group_clusters)
+            points.extend(group_points)
     return Clustering(tuple(clusters), tuple(points), similarity)

@@ -62,6 +62,7 @@ class RulesConfig(BaseModel):
     cluster_random_state: int
     build_on_close: bool
     report: bool
+    close_workers: int = Field(ge=0)
     # Seconds between progress logs; 0 switches the progress log off.
     progress_interval: float = Field(ge=0)
 
@@ -92,7 +93,7 @@ class RulesConfig(BaseModel):
         generator_config = values.get("RULES_GENERATOR_CONFIG") or {}
         if isinstance(generator_config, str):
             generator_config = json.loads(generator_config)
-        from rules_spider.workers import worker_count
+        from rules_spider.workers import close_worker_count, worker_count
 
         return cls(
             output_dir=output_dir,
@@ -124,6 +125,7 @@ class RulesConfig(BaseModel):
             cluster_random_state=values.getint("RULES_CLUSTER_RANDOM_STATE"),
             build_on_close=values.getbool("RULES_BUILD_ON_CLOSE"),
             report=values.getbool("RULES_REPORT"),
+            close_workers=close_worker_count(values.get("RULES_CLOSE_WORKERS")),
             progress_interval=values.getfloat("RULES_PROGRESS_INTERVAL"),
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, fields
 from typing import Any, Literal, get_args
 
@@ -138,3 +139,8 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
     """The rule's fields as a mapping for JSON, without ``dataclasses.asdict``'s deep copy (its values are
     plain lists, dicts and scalars already, and this runs for every rule of a crawl)."""
     return {name: getattr(rule, name) for name in _RULE_FIELDS}
+
+
+def unit_json(unit: dict) -> str:
+    """A rule's ``unit`` as JSON, keys sorted: the one form rules.jsonl and the feedback store keep."""
+    return json.dumps(unit, ensure_ascii=False, sort_keys=True)

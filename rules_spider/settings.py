@@ -167,6 +167,9 @@ RULES_MAX_CLUSTERS = 8
 RULES_CLUSTER_RANDOM_STATE = 42
 RULES_BUILD_ON_CLOSE = True
 RULES_REPORT = True
+# Processes a big build (over 20,000 rules) runs its per-technology passes in, one technology each:
+# "auto" = the CPU count (1 CPU: none), 0 = all in the building process.
+RULES_CLOSE_WORKERS = "auto"
 
 # --- Progress --------------------------------------------------------------
 # Seconds between per-source progress logs; 0 switches them off.

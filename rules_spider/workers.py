@@ -58,6 +58,17 @@ def worker_count(setting: str | int | None) -> int:
     return count
 
 
+def close_worker_count(setting: str | int | None) -> int:
+    """RULES_CLOSE_WORKERS: ``auto`` is every CPU (the crawl's page pool is gone by then), none on one."""
+    if setting in (None, "", "auto"):
+        cpus = os.cpu_count() or 1
+        return cpus if cpus > 1 else 0
+    count = int(setting)
+    if count < 0:
+        raise ValueError(f"RULES_CLOSE_WORKERS must be 'auto' or >= 0, got {setting!r}")
+    return count
+
+
 class PagePool:
     """Runs pure per-page functions in worker processes, or inline when there are none.
 

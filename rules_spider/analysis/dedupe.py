@@ -80,7 +80,11 @@ def similar_pairs(matrix: sp.csr_matrix, threshold: float) -> tuple[np.ndarray, 
 
 
 def _body_matrix(bodies: Sequence[str]) -> sp.csr_matrix:
-    """L2-normalised TF-IDF of word unigrams and bigrams (hashed: no vocabulary to build or sort)."""
+    """L2-normalised TF-IDF of word unigrams and bigrams (hashed: no vocabulary to build or sort).
+
+    Only the hashed columns some body uses are kept, renumbered in their order: the same values, rows
+    and column order, without the weighting's 2**22-long vectors (tens of MB for any number of rules).
+    """
     counts = HashingVectorizer(
         lowercase=True,
         ngram_range=(1, 2),
@@ -89,7 +93,9 @@ def _body_matrix(bodies: Sequence[str]) -> sp.csr_matrix:
         alternate_sign=False,
         norm=None,
     ).transform(bodies)
-    return TfidfTransformer(sublinear_tf=True).fit_transform(counts).tocsr()
+    used, columns = np.unique(counts.indices, return_inverse=True)
+    compact = sp.csr_matrix((counts.data, columns.reshape(-1), counts.indptr), shape=(counts.shape[0], len(used)))
+    return TfidfTransformer(sublinear_tf=True).fit_transform(compact).tocsr()
 
 
 def _near_duplicate_groups(rules: Sequence[Rule], members: list[int], threshold: float) -> list[list[int]]:

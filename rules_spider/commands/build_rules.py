@@ -65,7 +65,7 @@ class Command(ArgsCommand):
         return "Rebuild a catalog's rule files, batch_results.json and report from rules.jsonl"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results, load_previous_run
+        from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results, stored_run
         from rules_spider.outputs.pages import PAGES_FILE, read_page_records
         from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
@@ -98,7 +98,7 @@ class Command(ArgsCommand):
             catalog,
             list(config.formats),
             crawl_stats_from_results(previous),
-            load_previous_run(out_dir),
+            stored_run(out_dir),
             WriterRegistry(config.writers),
             pages=read_page_records([pages_path]) if pages_path.is_file() else None,
             max_clusters=config.max_clusters,
@@ -107,6 +107,7 @@ class Command(ArgsCommand):
             context=config.render_context(catalog.name),
             group_by=config.tree_group_by,
             decisions=decisions_in(config.state_dir),
+            workers=config.close_workers,
         )
         self._report(results, out_dir)
 

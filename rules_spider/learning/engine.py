@@ -162,9 +162,10 @@ class SelfImprovingEngine:
             self.store.add_signal, rule_id, signal_type, value, context, source
         )
 
-    def record_rules(self, rules: Sequence[Rule]) -> int:
-        """Save the features of ``rules`` so feedback on them trains later models."""
-        return self.store.upsert_rules(rules)
+    def record_rules(self, rules: Sequence[Rule], units: Sequence[str | None] | None = None) -> int:
+        """Save the features of ``rules`` so feedback on them trains later models (``units``: see
+        ``FeedbackStore.upsert_rules``)."""
+        return self.store.upsert_rules(rules, units=units)
 
     # -- model ----------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from rules_spider.items import unit_json
 from rules_spider.learning.schema import MIGRATIONS, SCHEMA_VERSION
 from rules_spider.learning.signals import FeedbackSignal, make_signal
 
@@ -322,9 +323,16 @@ class FeedbackStore:
 
     # -- rules -----------------------------------------------------------------
 
-    def upsert_rules(self, rules: Iterable[Rule], *, seen_at: datetime | None = None) -> int:
-        """Record (or refresh) the features of ``rules``; ``first_seen`` is kept."""
+    def upsert_rules(
+        self, rules: Sequence[Rule], *, seen_at: datetime | None = None, units: Sequence[str | None] | None = None
+    ) -> int:
+        """Record (or refresh) the features of ``rules``; ``first_seen`` is kept.
+
+        ``units``: each rule's ``unit`` already as ``unit_json`` (None for none), when the caller has it.
+        """
         now = _epoch(seen_at or datetime.now(UTC))
+        if units is None:
+            units = [unit_json(rule.unit) if rule.unit else None for rule in rules]
         rows = [
             (
                 rule.id,
@@ -340,9 +348,9 @@ class FeedbackStore:
                 rule.url,
                 now,
                 now,
-                json.dumps(rule.unit, ensure_ascii=False, sort_keys=True) if rule.unit else None,
+                unit,
             )
-            for rule in rules
+            for rule, unit in zip(rules, units, strict=True)
         ]
         with self._write() as conn:
             conn.executemany(

@@ -24,27 +24,33 @@ written, edited rules carry their new title and body, pinned rules are packed fi
 Everything is built in a staging directory and swapped in at the end
 (``outputs.atomic.staged_tree``): a failure at any point leaves the previous
 tree as it was.
+
+The build holds one technology's rules at a time: its source (``outputs.rule_sources``) sorts
+the input into per-technology scratch files, then each technology in turn is reviewed,
+clustered, written (its cluster directories and its rules.jsonl lines) and folded into small
+summaries (cluster summaries, metric sums, the report's samples) before its rules are let go
+(``outputs.technology_pass``). So memory grows with the largest technology, not with the
+catalog. A big build (``PARALLEL_ABOVE_RULES``) runs its passes in ``workers`` processes
+(``outputs.pass_pool``), one technology each; their outcomes are merged in technology order, so
+the tree is the same bytes with any number of workers.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
-import os
-import time
+import shutil
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import closing
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from rules_spider import settings as defaults
-from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
+from rules_spider.items import Rule
 from rules_spider.outputs.atomic import staged_tree
-from rules_spider.outputs.metrics import PreviousRun, quality_metrics
-from rules_spider.outputs.pages import PAGES_FILE, PageRecord, pages_text, read_page_records
-from rules_spider.outputs.paths import safe_join, unique_slugs
 from rules_spider.outputs.batch_results import (
     BatchResults,
     CatalogInfo,
@@ -55,31 +61,29 @@ from rules_spider.outputs.batch_results import (
     pages_crawled,
     source_rows,
 )
-from rules_spider.items import Rule, rule_dict
-from rules_spider.outputs.rules_io import RulesFileStats, read_rules, write_annotated_rules
-from rules_spider.review.decisions import RuleDecision, apply_decisions
-from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
-from rules_spider.writers.budget import budgets_from
-from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
+from rules_spider.outputs.gc_pause import paused_gc
+from rules_spider.outputs.metrics import ImprovementSums, MetricSums, PreviousRun, metrics_from
+from rules_spider.outputs.pages import PAGES_FILE, PageRecord, pages_text, read_page_records
+from rules_spider.outputs.pass_pool import pass_pool
+from rules_spider.outputs.paths import unique_slugs
+from rules_spider.outputs.report import ReportData
+from rules_spider.outputs.rule_sources import RuleListSource, RulesFileSource, RuleSource
+from rules_spider.outputs.rules_io import read_rules, write_annotated_rules
+from rules_spider.outputs.technology_pass import PassPlan, TechnologyOutcome, run_technology
+from rules_spider.review.decisions import RuleDecision
+from rules_spider.writers.base import RenderContext, Writer, WriterRegistry
 
 logger = logging.getLogger(__name__)
 
 BATCH_RESULTS = "batch_results.json"
 RULES_FILE = "rules.jsonl"
 REPORT_FILE = "report.html"
+# Below this many rules a build stays in its process: starting workers would cost more than it saves.
+PARALLEL_ABOVE_RULES = 20_000
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
-
-
-def _write_synced(path: Path, text: str) -> None:
-    """Write a staged file and flush it to disk before the swap makes it visible."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
 
 
 def load_previous_results(out_dir: Path) -> dict[str, Any] | None:
@@ -95,110 +99,109 @@ def load_previous_results(out_dir: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def load_previous_run(out_dir: Path) -> PreviousRun | None:
-    """The rules and page records now in ``out_dir`` (what a build there replaces), or None
-    when there are no page records to compare over."""
+@dataclass(frozen=True, slots=True)
+class StoredRun:
+    """The run now in an output directory: its page records, and its rules.jsonl, which the build
+    that replaces it reads one technology at a time (inside its lock, before the swap)."""
+
+    rules_path: Path
+    pages: list[PageRecord]
+
+
+def stored_run(out_dir: Path) -> StoredRun | None:
+    """The run in ``out_dir`` (what a build there replaces), or None when there are no page records
+    to compare over."""
     pages_path = Path(out_dir) / PAGES_FILE
     if not pages_path.is_file():
         return None
-    rules, _ = read_rules(Path(out_dir) / RULES_FILE)
-    return PreviousRun(rules=rules, pages=read_page_records([pages_path]))
+    return StoredRun(Path(out_dir) / RULES_FILE, read_page_records([pages_path]))
 
 
-def part_file_name(tech_slug: str, fmt: str, part: int, suffix: str = ".md") -> str:
-    """``<tech>_<fmt>_rules[_part<i>]<suffix>``, the suffix the assistant needs (``.mdc``, ...)."""
-    stem = "" if part == 1 else f"_part{part}"
-    return f"{tech_slug}_{fmt}_rules{stem}{suffix}"
+def load_previous_run(out_dir: Path) -> PreviousRun | None:
+    """Like ``stored_run``, with every rule read now (a snapshot that outlives the file)."""
+    stored = stored_run(out_dir)
+    if stored is None:
+        return None
+    rules, _ = read_rules(stored.rules_path)
+    return PreviousRun(rules=rules, pages=stored.pages)
 
 
-def _cluster_metadata(group: RuleGroup, fmt: str, files: list[str], parts: list[Rendered]) -> dict[str, Any]:
-    cluster = group.clusters[0]
-    return {
-        "cluster_id": cluster.index,
-        "technology": cluster.technology,
-        "name": cluster.name,
-        "format": fmt,
-        "coherence_score": cluster.coherence,
-        "mean_similarity": cluster.mean_similarity,
-        "mean_quality": cluster.mean_quality,
-        "rules_count": len(group.rules),
-        "keywords": list(cluster.keywords),
-        "sources": list(group.sources),
-        "rule_ids": [r.id for r in group.rules],
-        "files": files,
-        "left_out_rule_ids": [o.rule.id for p in parts for o in p.left_out],
-    }
+def _previous_source(previous: PreviousRun | StoredRun, improvement: ImprovementSums) -> RuleSource:
+    if isinstance(previous, StoredRun):
+        # Only rules on pages both runs crawled count; the others are not even kept on disk.
+        return RulesFileSource(previous.rules_path, only_pages=improvement.shared)
+    return RuleListSource(previous.rules)
 
 
-def _tree_groups(cluster: RuleCluster, group_by: str) -> list[tuple[str, RuleGroup]]:
-    """(directory suffix, group) pairs: the whole cluster, or one per source of it."""
-    if group_by == "source":
-        return [(f"source_{g.key}_{cluster.index}", g) for g in source_groups([cluster])]
-    (group,) = cluster_groups([cluster])
-    return [(f"cluster_{cluster.index}", group)]
+@dataclass
+class _Totals:
+    """Every technology's outcome, merged in technology order."""
+
+    metrics: MetricSums
+    improvement: ImprovementSums | None
+    report: ReportData = field(default_factory=ReportData)
+    summaries: list[ClusterSummary] = field(default_factory=list)
+    rules_per_source: Counter[str] = field(default_factory=Counter)
+    generators: Counter[str] = field(default_factory=Counter)
+    cluster_of: dict[tuple[str, str], int] = field(default_factory=dict)
+    written: set[str] = field(default_factory=set)  # top-level directories (a technology with no cluster has none)
+    rule_ids: list[str] = field(default_factory=list)
+    rules: int = 0
+    clusters: int = 0
+    duplicates: int = 0
+    clustering_seconds: float = 0.0
+
+    def add(self, outcome: TechnologyOutcome, slug: str) -> None:
+        self.metrics.merge(outcome.metrics)
+        if self.improvement is not None and outcome.improvement is not None:
+            self.improvement.merge(outcome.improvement)
+        self.report.merge(outcome.report)
+        self.summaries.extend(outcome.summaries)
+        self.rules_per_source.update(outcome.rules_per_source)
+        self.generators.update(outcome.generators)
+        self.cluster_of.update(((outcome.technology, i), c) for i, c in outcome.cluster_of.items())
+        if outcome.wrote_directory:
+            self.written.add(slug)
+        self.rule_ids.extend(outcome.rule_ids)
+        self.rules += outcome.rules
+        self.clusters += outcome.clusters
+        self.duplicates += outcome.duplicates
+        self.clustering_seconds += outcome.clustering_seconds
+
+    def generator(self, crawl_stats: Mapping[str, Any] | None) -> str | None:
+        if crawl_stats and crawl_stats.get("generator"):
+            return str(crawl_stats["generator"])
+        counts = self.generators
+        return min(counts, key=lambda g: (-counts[g], g)) if counts else None
 
 
-def _write_clusters(
-    root: Path,
-    clustering: Clustering,
-    writers: Sequence[Writer],
-    context: RenderContext,
-    group_by: str = "cluster",
-) -> tuple[list[ClusterSummary], set[str]]:
-    tech_slugs = unique_slugs(c.technology for c in clustering.clusters)
-    summaries = []
-    for cluster in clustering.clusters:
-        tech = tech_slugs[cluster.technology]
-        files: dict[str, list[str]] = {}
-        left_out: dict[str, list[str]] = {}
-        for writer in writers:
-            fmt = writer.name
-            files[fmt], left_out[fmt] = [], []
-            for label, group in _tree_groups(cluster, group_by):
-                directory = f"{tech}_{fmt}_{label}"
-                parts = writer.render_group(group, context)
-                names = [part_file_name(tech, fmt, i, writer.tree_suffix) for i in range(1, len(parts) + 1)]
-                for name, part in zip(names, parts, strict=True):
-                    _write_synced(safe_join(root, tech, directory, name), part.text)
-                metadata = _cluster_metadata(group, fmt, names, parts)
-                _write_synced(
-                    safe_join(root, tech, directory, "metadata.json"),
-                    json.dumps(metadata, indent=2, ensure_ascii=False) + "\n",
-                )
-                files[fmt].extend(f"{tech}/{directory}/{n}" for n in names)
-                left_out[fmt].extend(metadata["left_out_rule_ids"])
-        summaries.append(
-            ClusterSummary(
-                technology=cluster.technology,
-                cluster_id=cluster.index,
-                name=cluster.name,
-                rules_count=cluster.size,
-                coherence_score=cluster.coherence,
-                mean_similarity=cluster.mean_similarity,
-                mean_quality=cluster.mean_quality,
-                keywords=list(cluster.keywords),
-                sources=list(cluster.sources),
-                files=files,
-                left_out=left_out,
-            )
-        )
-    return summaries, set(tech_slugs.values())
-
-
-def _generator(crawl_stats: Mapping[str, Any] | None, clustering: Clustering) -> str | None:
-    if crawl_stats and crawl_stats.get("generator"):
-        return str(crawl_stats["generator"])
-    counts = Counter(r.generator for r in clustering.rules if r.generator)
-    return min(counts, key=lambda g: (-counts[g], g)) if counts else None
+def _outcomes(plan: PassPlan, technologies: list[str], rules_file: Path | None, workers: int) -> Iterator[TechnologyOutcome]:
+    """Each technology's outcome, in order; rules.jsonl lines go to ``rules_file`` (None: none)."""
+    if workers <= 0:
+        for technology in technologies:
+            yield run_technology(plan, technology, rules_file)
+        return
+    chunks: list[Path | None] = [
+        plan.staged.scratch / f"rules-{i}.jsonl" if rules_file is not None else None for i in range(len(technologies))
+    ]
+    with pass_pool(workers) as pool:
+        futures = [pool.submit(run_technology, plan, t, chunk) for t, chunk in zip(technologies, chunks, strict=True)]
+        for future, chunk in zip(futures, chunks, strict=True):
+            outcome = future.result()
+            if chunk is not None and rules_file is not None and chunk.exists():
+                with open(chunk, "rb") as part, open(rules_file, "ab") as whole:
+                    shutil.copyfileobj(part, whole)
+                chunk.unlink()
+            yield outcome
 
 
 def build_outputs(
-    rules_jsonl: Path | Sequence[Rule],
+    rules_jsonl: Path | Sequence[Rule] | RuleSource,
     out_dir: Path,
     catalog: CatalogInfo,
     formats: Sequence[str] | str,
     crawl_stats: Mapping[str, Any] | None,
-    previous_run: PreviousRun | None,
+    previous_run: PreviousRun | StoredRun | None,
     writers: WriterRegistry,
     *,
     pages: Sequence[PageRecord] | None = None,
@@ -209,107 +212,133 @@ def build_outputs(
     context: RenderContext | None = None,
     group_by: str = "cluster",
     decisions: Mapping[str, RuleDecision] | None = None,
+    workers: int = 0,
+    record_in: Path | None = None,
+    record_batch: Callable[[list[str]], None] | None = None,
 ) -> BatchResults:
     """Cluster the rules of ``rules_jsonl`` and (re)write the whole tree under ``out_dir``.
 
-    ``rules_jsonl`` is a rules.jsonl file, or the rules themselves (a crawl's merged rules: they are not
-    read back from disk, and rules.jsonl is written once, into the staged tree).
+    ``rules_jsonl`` is a rules.jsonl file (copied into the tree with each rule's cluster), rules in
+    memory, or any ``RuleSource`` (a crawl's part files: ``outputs.finalize``); the last two write
+    rules.jsonl from the rules they give, technology by technology.
 
     ``formats`` are names registered in ``writers`` (unknown names raise
     KeyError before anything is written). ``crawl_stats`` is described in
     ``outputs.batch_results``; ``previous_run`` is what the build replaces
-    (``load_previous_run``, read before rules.jsonl is rewritten) for
-    ``improvement_score``; ``pages`` are the run's page records, written to
-    pages.jsonl (None: no page records, so no ``semantic_richness``).
+    (``stored_run``, read inside the build's lock; or ``load_previous_run``, read
+    before) for ``improvement_score``; ``pages`` are the run's page records, written to
+    pages.jsonl (None: no page records, so no ``semantic_richness``). ``workers``: processes for
+    the technology passes of a build of more than ``PARALLEL_ABOVE_RULES`` rules (0: this one).
+    ``record_in``: a state directory whose feedback store keeps the features of every rule
+    written to rules.jsonl (not for a copied rules.jsonl); ``record_batch`` is called, once the
+    tree is in place, with the id of every rule rules.jsonl lists.
     """
     build_started = clock()
     selected = writers.select(formats)
-    out_path = Path(out_dir)
     if isinstance(rules_jsonl, (str, Path)):
-        rules_path: Path | None = Path(rules_jsonl)
-        rules, file_stats = read_rules(rules_path)
+        source: RuleSource = RulesFileSource(Path(rules_jsonl))
+    elif isinstance(rules_jsonl, Sequence):
+        source = RuleListSource(rules_jsonl)
     else:
-        rules_path, rules = None, list(rules_jsonl)
-        file_stats = RulesFileStats(lines=len(rules), rules=len(rules), invalid=0, duplicates=0)
-    crawled = rules  # rules.jsonl keeps rejected rules too, so a decision can be undone
-    reviewed = apply_decisions(rules, decisions or {})
-    rules = reviewed.rules
-    tick = time.perf_counter()
-    clustering = cluster_rules(rules, max_clusters=max_clusters, random_state=random_state)
-    clustering_seconds = time.perf_counter() - tick
-    logger.info(
-        "Clustered %d rules into %d clusters in %.2fs",
-        len(rules),
-        len(clustering.clusters),
-        clustering_seconds,
-    )
-    context = context or RenderContext(catalog=catalog.name)
-    context = dataclasses.replace(context, pinned=context.pinned | reviewed.pinned)
+        source = rules_jsonl
+    out_path = Path(out_dir)
+    improvement = None
+    if previous_run is not None and pages is not None:
+        improvement = ImprovementSums(pages, previous_run.pages, catalog.technologies,
+                                      max_clusters=max_clusters, random_state=random_state)  # fmt: skip
+    previous = None
+    if previous_run is not None and improvement is not None and improvement.shared:
+        previous = _previous_source(previous_run, improvement)
     with staged_tree(out_path) as staged:
-        summaries, tech_dirs = _write_clusters(staged.root, clustering, selected, context, group_by)
-        staged.owned |= tech_dirs
-        cluster_of = {(r.technology, r.id): r.cluster for r in clustering.rules if r.cluster is not None}
-        if rules_path is not None:
-            write_annotated_rules(rules_path, staged.root / RULES_FILE, cluster_of)
-        else:
-            _write_synced(staged.root / RULES_FILE, "".join(
-                json.dumps({**rule_dict(rule), "cluster": cluster_of.get((rule.technology, rule.id))},
-                           ensure_ascii=False) + "\n" for rule in crawled))
+        with paused_gc():
+            technologies = source.open(staged.scratch)
+            previous_technologies = previous.open(staged.scratch) if previous is not None else []
+        tech_slugs = unique_slugs(technologies)
+        plan = PassPlan(
+            source=source, previous=previous, staged=staged, writers=tuple(selected),
+            context=context or RenderContext(catalog=catalog.name), group_by=group_by, decisions=decisions or {},
+            max_clusters=max_clusters, random_state=random_state, tech_slugs=tech_slugs,
+            metrics=MetricSums(catalog.technologies, pages), improvement=improvement,
+            record_in=record_in if source.rules_path is None else None,
+        )  # fmt: skip
+        totals = _Totals(plan.metrics.fresh(), improvement.fresh() if improvement is not None else None)
+        # Technologies in sorted order (those only the previous run had too: its metric sums need them).
+        everything = sorted(set(technologies) | set(previous_technologies))
+        parallel = workers > 0 and len(everything) > 1 and source.size() > PARALLEL_ABOVE_RULES
+        rules_file = None if source.rules_path is not None else staged.root / RULES_FILE
+        if rules_file is not None:
+            rules_file.touch()
+        # closing: an error here stops the workers before the staged tree is removed.
+        with closing(_outcomes(plan, everything, rules_file, min(workers, len(everything)) if parallel else 0)) as outcomes:
+            for outcome in outcomes:
+                totals.add(outcome, tech_slugs.get(outcome.technology, ""))
+        staged.owned |= totals.written
+        if source.rules_path is not None:
+            write_annotated_rules(source.rules_path, staged.root / RULES_FILE, totals.cluster_of)
         if pages is not None:
-            _write_synced(staged.root / PAGES_FILE, pages_text(pages))
+            staged.write_text(staged.root / PAGES_FILE, pages_text(pages))
             staged.owned.add(PAGES_FILE)
-
-        rules_per_source = Counter(r.source_name for r in clustering.rules)
-        rows = source_rows(catalog, rules_per_source, crawl_stats)
-        failures = [SourceFailure(name=r.name, reason=r.reason) for r in rows if r.failed and r.reason]
-        if crawl_stats:
-            in_run = {s.name for s in catalog.sources}
-            processed = sum(1 for r in rows if not r.failed and r.name in in_run)
-        else:
-            processed = sum(1 for r in rows if r.rules > 0)
-        results = BatchResults(
-            catalog=catalog.name,
-            sources_processed=processed,
-            sources_failed=failures,
-            sources=rows,
-            pages_crawled=pages_crawled(crawl_stats, rows),
-            total_rules_generated=len(clustering.rules),
-            technologies=list(catalog.technologies),
-            clusters=summaries,
-            quality_metrics=quality_metrics(
-                clustering,
-                catalog.technologies,
-                pages,
-                previous_run,
-                max_clusters=max_clusters,
-                random_state=random_state,
-            ),
-            generator=_generator(crawl_stats, clustering),
-            quality_model=(crawl_stats or {}).get("quality_model"),
-            formats=[w.name for w in selected],
-            started_at=iso((crawl_stats or {}).get("started_at")) or iso(build_started),
-            finished_at=iso((crawl_stats or {}).get("finished_at")) or iso(clock()),
-            built_at=iso(build_started),
-            clustering_seconds=round(clustering_seconds, 4),
-            rules_file=RulesFileSummary(
-                lines=file_stats.lines,
-                rules=file_stats.rules,
-                invalid=file_stats.invalid,
-                duplicates=file_stats.duplicates,
-            ),
-        )
-        _write_synced(staged.root / BATCH_RESULTS, results.model_dump_json(indent=2) + "\n")
+        logger.info("Clustered %d rules into %d clusters in %.2fs", totals.rules, totals.clusters,
+                    totals.clustering_seconds)  # fmt: skip
+        results = _batch_results(catalog, crawl_stats, totals, source, selected, build_started, clock)
+        staged.write_text(staged.root / BATCH_RESULTS, results.model_dump_json(indent=2) + "\n")
         staged.owned.add(BATCH_RESULTS)
         if report:
             from rules_spider.outputs.report import render_report
 
-            _write_synced(staged.root / REPORT_FILE, render_report(results, clustering))
+            staged.write_text(staged.root / REPORT_FILE, render_report(results, totals.report))
             staged.owned.add(REPORT_FILE)
     logger.info(
         "Wrote %d clusters x %d formats for catalog %s to %s",
-        len(clustering.clusters),
+        len(results.clusters),
         len(selected),
         catalog.name,
         out_path,
     )
+    if record_batch is not None:
+        record_batch(totals.rule_ids)
     return results
+
+
+def _batch_results(
+    catalog: CatalogInfo,
+    crawl_stats: Mapping[str, Any] | None,
+    totals: _Totals,
+    source: RuleSource,
+    selected: Sequence[Writer],
+    build_started: datetime,
+    clock: Callable[[], datetime],
+) -> BatchResults:
+    rows = source_rows(catalog, totals.rules_per_source, crawl_stats)
+    failures = [SourceFailure(name=r.name, reason=r.reason) for r in rows if r.failed and r.reason]
+    if crawl_stats:
+        in_run = {s.name for s in catalog.sources}
+        processed = sum(1 for r in rows if not r.failed and r.name in in_run)
+    else:
+        processed = sum(1 for r in rows if r.rules > 0)
+    file_stats = source.file_stats(len(totals.rule_ids), totals.duplicates)
+    improvement = totals.improvement.score() if totals.improvement is not None else None
+    return BatchResults(
+        catalog=catalog.name,
+        sources_processed=processed,
+        sources_failed=failures,
+        sources=rows,
+        pages_crawled=pages_crawled(crawl_stats, rows),
+        total_rules_generated=totals.rules,
+        technologies=list(catalog.technologies),
+        clusters=totals.summaries,
+        quality_metrics=metrics_from(totals.metrics, improvement),
+        generator=totals.generator(crawl_stats),
+        quality_model=(crawl_stats or {}).get("quality_model"),
+        formats=[w.name for w in selected],
+        started_at=iso((crawl_stats or {}).get("started_at")) or iso(build_started),
+        finished_at=iso((crawl_stats or {}).get("finished_at")) or iso(clock()),
+        built_at=iso(build_started),
+        clustering_seconds=round(totals.clustering_seconds, 4),
+        rules_file=RulesFileSummary(
+            lines=file_stats.lines,
+            rules=file_stats.rules,
+            invalid=file_stats.invalid,
+            duplicates=file_stats.duplicates,
+        ),
+    )

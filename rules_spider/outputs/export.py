@@ -1,7 +1,10 @@
 """Write a catalog's rules into a project, at the paths each assistant reads.
 
-``export_rules`` clusters ``O/C/rules.jsonl`` (the same deterministic
-clustering as the build), groups the rules per source (or per cluster),
+``export_rules`` takes the clusters the build left in the output tree
+(``outputs.stored_clusters``: each rule's ``cluster`` in ``O/C/rules.jsonl`` and
+the cluster summaries of ``O/C/batch_results.json``), or clusters the rules the
+same deterministic way when there is no such tree (a rules file elsewhere, or
+one that the tree no longer accounts for); groups the rules per source (or per cluster),
 picks the sources asked for or detected in the project's dependency files,
 and asks each writer for its project files (see the README's table of
 targets). Every path goes through ``safe_join``, so nothing is written
@@ -35,10 +38,12 @@ from typing import Any
 
 from rules_spider import settings as defaults
 from rules_spider.clustering import RuleCluster, cluster_rules
+from rules_spider.items import Rule
 from rules_spider.outputs.atomic import write_text_atomic
 from rules_spider.outputs.detect import Detection, detect_sources, normalise
 from rules_spider.outputs.paths import UnsafePathError, safe_join
 from rules_spider.outputs.rules_io import read_rules
+from rules_spider.outputs.stored_clusters import stored_clusters, stored_summaries
 from rules_spider.review.decisions import RuleDecision, apply_decisions
 from rules_spider.writers.base import ProjectFile, RenderContext, Writer, WriterRegistry
 from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
@@ -144,6 +149,16 @@ def _choose_groups(
     return groups
 
 
+def _tree_clusters(rules_jsonl: Path, rules: Sequence[Rule], reviewed: Sequence[Rule]) -> list[RuleCluster] | None:
+    """The clusters of the output tree ``rules_jsonl`` belongs to (its batch_results.json beside it)."""
+    from rules_spider.outputs.build import BATCH_RESULTS, load_previous_results
+
+    if not (rules_jsonl.parent / BATCH_RESULTS).is_file():
+        return None
+    summaries = stored_summaries(rules, load_previous_results(rules_jsonl.parent))
+    return stored_clusters(reviewed, summaries) if summaries is not None else None
+
+
 def _only_sources(cluster: RuleCluster, keep: set[str]) -> RuleCluster | None:
     rules = tuple(r for r in cluster.rules if r.source_name in keep)
     return dataclasses.replace(cluster, rules=rules, sources=()) if rules else None
@@ -195,7 +210,8 @@ def export_rules(
     whose assistant also loads AGENTS.md, those targets leave out the rules
     AGENTS.md carries, so no assistant loads a rule twice (a note says so).
     Each target's budget report goes to ``report_dir/<target>_budget.json``
-    (default: beside ``rules_jsonl``).
+    (default: beside ``rules_jsonl``). The clusters are the output tree's when it has them
+    (``max_clusters`` and ``random_state`` then play no part: the export matches the tree).
     """
     root = Path(target).resolve()
     if not root.is_dir():
@@ -203,10 +219,11 @@ def export_rules(
     selected = writers.select(formats)
     rules, _ = read_rules(rules_jsonl)
     reviewed = apply_decisions(rules, decisions or {})
-    rules = reviewed.rules
-    clustering = cluster_rules(rules, max_clusters=max_clusters, random_state=random_state)
-    result = ExportResult(clusters=len(clustering.clusters))
-    groups = _choose_groups(clustering.clusters, root, sources, detect, group_by, aliases, result)
+    clusters = _tree_clusters(Path(rules_jsonl), rules, reviewed.rules)
+    if clusters is None:
+        clusters = list(cluster_rules(reviewed.rules, max_clusters=max_clusters, random_state=random_state).clusters)
+    result = ExportResult(clusters=len(clusters))
+    groups = _choose_groups(clusters, root, sources, detect, group_by, aliases, result)
     result.rules = sum(len(g.rules) for g in groups)
     manifest = _load_manifest(root)
     recorded: dict[str, dict[str, str]] = manifest["catalogs"].setdefault(catalog, {})

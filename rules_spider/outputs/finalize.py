@@ -2,12 +2,19 @@
 
 Shared by the spider_closed extension (one process) and ``scrapy build-rules``
 (parts of several scrapy-redis workers), so both produce the same files.
+
+The part lines are read once and sorted into per-technology scratch files; the build then
+takes one technology at a time (``CrawlPartsSource.rules``): its rules are parsed, put in an
+order that depends on the rules alone, merged (near-duplicates never cross technologies) and
+recorded in the feedback store, then clustered and written by ``outputs.build``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,11 +23,13 @@ from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
 from rules_spider.items import Rule, rule_dict
 from rules_spider.outputs.atomic import write_text_atomic
-from rules_spider.outputs.build import build_outputs, load_previous_run
+from rules_spider.outputs.build import build_outputs, stored_run
 from rules_spider.outputs.pages import read_page_records
-from rules_spider.outputs.parts import PAGES_SUFFIX, iter_rule_dicts, run_stats_path
+from rules_spider.outputs.parts import PAGES_SUFFIX, iter_part_lines, run_stats_path
 from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
-from rules_spider.outputs.rules_io import InvalidRuleError, rule_from_mapping
+from rules_spider.outputs.rule_sources import parse_rule_line
+from rules_spider.outputs.rules_io import RulesFileStats
+from rules_spider.outputs.spill import TechnologySpill
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.review.decisions import decisions_in
 from rules_spider.writers.base import WriterRegistry
@@ -28,6 +37,26 @@ from rules_spider.writers.base import WriterRegistry
 logger = logging.getLogger(__name__)
 
 RULES_FILE = "rules.jsonl"
+_TECHNOLOGY = re.compile(r'"technology"\s*:\s*"((?:[^"\\]|\\.)*)"')
+
+
+def line_technology(line: str) -> str | None:
+    """The ``technology`` of one part line (a rule as JSON), or None when it has none.
+
+    Sorting a part line needs its technology only, not the whole object parsed (that is done once,
+    for its technology's pass). A JSON string cannot hold an unescaped quote, so each match is a key
+    of some object of the line: found once, it is the rule's own (or a nested one when the rule has
+    none, which the rule's validation then refuses). Otherwise the line is parsed.
+    """
+    found = _TECHNOLOGY.findall(line)
+    if len(found) == 1:
+        return json.loads(f'"{found[0]}"') if "\\" in found[0] else found[0]
+    try:
+        data = json.loads(line)
+    except ValueError:
+        return None
+    technology = data.get("technology") if isinstance(data, dict) else None
+    return technology if isinstance(technology, str) else None
 
 
 def save_run_summary(catalog_dir: Path, run_id: str, summary: CrawlSummary) -> Path:
@@ -74,14 +103,50 @@ def sorted_rules(rules: list[Rule]) -> list[Rule]:
     return out
 
 
-def record_in_feedback_store(config: RulesConfig, rules: list[Any], batch_id: str) -> None:
-    """Keep the features of this batch's rules (feedback can train on rules no longer in memory)
-    and record the batch, which earns a global reward when its observed quality beats the last one."""
-    from rules_spider.learning.engine import SelfImprovingEngine
+class CrawlPartsSource:
+    """A crawl's part files as a build's rule source (``outputs.rule_sources``): per technology, the
+    rules of pages not superseded, merged across pages, in an order that depends on the rules alone."""
 
-    with SelfImprovingEngine.from_config(config) as engine:
-        engine.record_rules(rules)
-        engine.record_batch(batch_id, [rule.id for rule in rules])
+    rules_path = None
+
+    def __init__(self, parts: Iterable[Path], superseded: set[str]) -> None:
+        self.parts = [p for p in parts if p.is_file()]
+        self.superseded = frozenset(superseded)
+        self._spill: TechnologySpill | None = None
+
+    def open(self, scratch: Path) -> list[str]:
+        directory = scratch / "parts"
+        directory.mkdir()
+        self._spill = TechnologySpill(directory)
+        for path, line in iter_part_lines(self.parts):
+            technology = line_technology(line)
+            if technology is None or not technology.strip():
+                # One bad rule must not cost the run its outputs: skip it, say which.
+                logger.warning("Skipping a line of %s that is no rule with a technology: %.200s", path, line)
+                continue
+            self._spill.add(technology, line)
+        self._spill.flush()
+        return self._spill.technologies()
+
+    def size(self) -> int:
+        return sum(self._spill.counts.values()) if self._spill is not None else 0
+
+    def rules(self, technology: str) -> tuple[list[Rule], int]:
+        if self._spill is None:
+            return [], 0
+        rules = []
+        for line in self._spill.lines(technology):
+            rule = parse_rule_line(line, "a part file")
+            if rule is not None and rule.url not in self.superseded:
+                rules.append(rule)
+        # Part files hold rules in the order pages happened to arrive; the merge keeps the first of
+        # equally good near-duplicates, so it gets them in an order that depends on the rules alone.
+        merged = merge_near_duplicates(sorted_rules(rules))
+        logger.info("Merged %d %s rules into %d (near-duplicates across pages)", len(rules), technology, len(merged))
+        return merged, 0
+
+    def file_stats(self, rules: int, duplicates: int) -> RulesFileStats:
+        return RulesFileStats(lines=rules, rules=rules, invalid=0, duplicates=0)
 
 
 def finalize_run(
@@ -90,34 +155,27 @@ def finalize_run(
     part_paths: list[Path],
     summaries: list[CrawlSummary],
 ) -> BatchResults:
+    from rules_spider.learning.engine import SelfImprovingEngine
+
     catalog_dir = config.catalog_dir(catalog.name)
     superseded = {url for summary in summaries for url in summary.superseded_pages}
-    rules = []
-    for data in iter_rule_dicts([p for p in part_paths if p.is_file()]):
-        try:
-            rule = rule_from_mapping(data)
-        except InvalidRuleError as exc:
-            # One bad rule must not cost the run its outputs: skip it, say which.
-            logger.warning("Skipping invalid rule %s from %s: %s", data.get("id"), data.get("url"), exc)
-            continue
-        if rule.url not in superseded:
-            rules.append(rule)
-    # Part files hold rules in the order pages happened to arrive; the merge keeps the first of
-    # equally good near-duplicates, so it gets them in an order that depends on the rules alone.
-    rules = sorted_rules(rules)
-    merged = merge_near_duplicates(rules)
-    logger.info("Merged %d rules into %d (near-duplicates across pages)", len(rules), len(merged))
     page_parts = [part.with_suffix(PAGES_SUFFIX) for part in part_paths]
     pages = [page for page in read_page_records(page_parts) if page.url not in superseded]
-    previous = load_previous_run(catalog_dir)  # before rules.jsonl is replaced
     summary = merge_summaries(summaries) if summaries else None
+    batch_id = summary.run_id if summary else catalog.name
+
+    def record_batch(rule_ids: list[str]) -> None:
+        # Earns a global reward when the batch's observed quality beats the last one.
+        with SelfImprovingEngine.from_config(config) as engine:
+            engine.record_batch(batch_id, rule_ids)
+
     results = build_outputs(
-        merged,
+        CrawlPartsSource(part_paths, superseded),
         catalog_dir,
         CatalogInfo.from_catalog(catalog),
         list(config.formats),
         crawl_stats_for_build(summary) if summary else None,
-        previous,
+        stored_run(catalog_dir),  # read inside the build's lock, before rules.jsonl is replaced
         WriterRegistry(config.writers),
         pages=pages,
         max_clusters=config.max_clusters,
@@ -126,8 +184,11 @@ def finalize_run(
         context=config.render_context(catalog.name),
         group_by=config.tree_group_by,
         decisions=decisions_in(config.state_dir),
+        workers=config.close_workers,
+        # The features of this batch's rules are kept: feedback can train on rules no longer in memory.
+        record_in=config.state_dir,
+        record_batch=record_batch,
     )
-    record_in_feedback_store(config, merged, summary.run_id if summary else catalog.name)
     for part in part_paths:
         part.unlink(missing_ok=True)
         part.with_suffix(PAGES_SUFFIX).unlink(missing_ok=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,12 +26,13 @@ def part_files(catalog_dir: Path) -> list[Path]:
     return sorted((catalog_dir / PARTS_DIR).glob("*.jsonl"))
 
 
-def iter_rule_dicts(paths: list[Path]) -> Iterator[dict]:
-    """Rules of the given JSONL files in order; a torn last line (killed writer) is skipped."""
+def iter_part_lines(paths: list[Path]) -> Iterator[tuple[Path, str]]:
+    """(file, line) of each rule line of the given JSONL files, in order; a torn last line (killed
+    writer) is skipped."""
     for path in paths:
         with path.open(encoding="utf-8") as handle:
             for line in handle:
                 if not line.endswith("\n"):
                     break
                 if line.strip():
-                    yield json.loads(line)
+                    yield path, line

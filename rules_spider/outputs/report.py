@@ -6,15 +6,22 @@ map of each technology's rules coloured by cluster (TruncatedSVD coordinates
 from the clustering), and the top rules of each technology with links to the
 pages they quote. Every string that comes from the docs or the catalog is
 HTML-escaped, and only http(s) URLs become links.
+
+The page is drawn from ``ReportData``: what the build keeps of each technology
+once its rules are written (cluster sizes, a sample of map points, the top
+rules, the quality histogram, the first rules each budget left out), so the
+report of a catalog of any size is built without its rules in memory. The page
+says where the samples are cut.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from rules_spider.clustering import Clustering, MapPoint, RuleCluster, quality_order
+from rules_spider.clustering import Clustering, MapPoint, quality_order
 from rules_spider.items import Rule
 from rules_spider.outputs.batch_results import BatchResults
 from rules_spider.outputs.metrics import METRIC_MEANINGS
@@ -27,6 +34,78 @@ PALETTE = (
 HISTOGRAM_BINS = 10
 MAX_POINTS_PER_TECHNOLOGY = 400
 TOP_RULES = 5
+# Left-out rules listed by title per cluster and format (batch_results.json lists every id).
+LEFT_OUT_SHOWN = 50
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterLine:
+    """One cluster as the report draws it."""
+
+    technology: str
+    index: int
+    name: str
+    size: int
+    coherence: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TechnologyMap:
+    """A technology's map: a sample of its points, their rule titles, and how many points there are."""
+
+    technology: str
+    points: tuple[MapPoint, ...]
+    titles: dict[str, str]
+    total: int
+
+
+@dataclass
+class ReportData:
+    """What the report needs, added one technology's clustering at a time (in technology order)."""
+
+    clusters: list[ClusterLine] = field(default_factory=list)
+    maps: list[TechnologyMap] = field(default_factory=list)
+    top_rules: dict[str, list[Rule]] = field(default_factory=dict)
+    histogram: list[int] = field(default_factory=lambda: [0] * HISTOGRAM_BINS)
+    unscored: int = 0
+    # (technology, rule id) -> (title, page URL) of the left-out rules the report lists
+    left_out_titles: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+
+    def merge(self, other: ReportData) -> None:
+        self.clusters.extend(other.clusters)
+        self.maps.extend(other.maps)
+        self.top_rules.update(other.top_rules)
+        self.histogram = [mine + theirs for mine, theirs in zip(self.histogram, other.histogram, strict=True)]
+        self.unscored += other.unscored
+        self.left_out_titles.update(other.left_out_titles)
+
+    def add(self, clustering: Clustering) -> None:
+        points: dict[str, list[MapPoint]] = {}
+        for point in clustering.points:
+            points.setdefault(point.technology, []).append(point)
+        titles = {(r.technology, r.id): r.title for r in clustering.rules}
+        for technology, technology_points in sorted(points.items()):
+            shown = tuple(_sample_points(technology_points, MAX_POINTS_PER_TECHNOLOGY))
+            self.maps.append(TechnologyMap(
+                technology, shown, {p.rule_id: titles.get((technology, p.rule_id), p.rule_id) for p in shown},
+                len(technology_points)))  # fmt: skip
+        for technology, clusters in clustering.by_technology().items():
+            self.clusters.extend(ClusterLine(c.technology, c.index, c.name, c.size, c.coherence) for c in clusters)
+            best = sorted((r for c in clusters for r in c.rules), key=quality_order)[:TOP_RULES]
+            self.top_rules[technology] = best
+        for rule in clustering.rules:
+            if rule.quality_score is None:
+                self.unscored += 1
+            else:
+                self.histogram[min(HISTOGRAM_BINS - 1, max(0, int(rule.quality_score * HISTOGRAM_BINS)))] += 1
+
+    def add_left_out(self, left_out_ids: Iterable[list[str]], rules: Iterable[Rule]) -> None:
+        """Keep the title and page of the first ``LEFT_OUT_SHOWN`` of each id list (one per cluster and
+        format, as in batch_results.json) among ``rules`` (the technology's rules)."""
+        wanted = {rule_id for ids in left_out_ids for rule_id in ids[:LEFT_OUT_SHOWN]}
+        for rule in rules:
+            if rule.id in wanted:
+                self.left_out_titles[(rule.technology, rule.id)] = (rule.title, rule.url)
 
 
 def esc(value: object) -> str:
@@ -108,12 +187,7 @@ def _sources_table(results: BatchResults) -> str:
     )
 
 
-def _histogram(rules: Sequence[Rule]) -> str:
-    scores = [r.quality_score for r in rules if r.quality_score is not None]
-    unscored = len(rules) - len(scores)
-    counts = [0] * HISTOGRAM_BINS
-    for score in scores:
-        counts[min(HISTOGRAM_BINS - 1, max(0, int(score * HISTOGRAM_BINS)))] += 1
+def _histogram(counts: Sequence[int], unscored: int) -> str:
     width, height, left, bottom, top = 560, 220, 40, 30, 10
     plot_w, plot_h = width - left - 10, height - bottom - top
     peak = max(counts) or 1
@@ -143,7 +217,7 @@ def _histogram(rules: Sequence[Rule]) -> str:
     )
 
 
-def _cluster_chart(clusters: Sequence[RuleCluster]) -> str:
+def _cluster_chart(clusters: Sequence[ClusterLine]) -> str:
     if not clusters:
         return '<p class="muted">No clusters.</p>'
     row_h, label_w, bar_w, width = 22, 330, 300, 880
@@ -187,8 +261,8 @@ def _sample_points(points: Sequence[MapPoint], limit: int) -> list[MapPoint]:
     return [points[int(i * step)] for i in range(limit)]
 
 
-def _scatter(technology: str, points: Sequence[MapPoint], titles: dict[str, str], clusters: list[RuleCluster]) -> str:
-    shown = _sample_points(points, MAX_POINTS_PER_TECHNOLOGY)
+def _scatter(chart: TechnologyMap, clusters: list[ClusterLine]) -> str:
+    technology, shown, titles = chart.technology, chart.points, chart.titles
     width = height = 360
     pad = 16
     xs = [p.x for p in shown] or [0.0]
@@ -209,7 +283,7 @@ def _scatter(technology: str, points: Sequence[MapPoint], titles: dict[str, str]
         for c in clusters
     )
     caption = (
-        f'<p class="muted">Showing {len(shown)} of {len(points)} rules.</p>' if len(shown) < len(points) else ""
+        f'<p class="muted">Showing {len(shown)} of {chart.total} rules.</p>' if len(shown) < chart.total else ""
     )
     return (
         f"<h3>{esc(technology)}</h3>"
@@ -220,52 +294,60 @@ def _scatter(technology: str, points: Sequence[MapPoint], titles: dict[str, str]
     )
 
 
-def _maps(clustering: Clustering) -> str:
-    titles = {r.id: r.title for r in clustering.rules}
-    by_tech: dict[str, list[MapPoint]] = {}
-    for point in clustering.points:
-        by_tech.setdefault(point.technology, []).append(point)
-    grouped = clustering.by_technology()
-    sections = [_scatter(t, pts, titles, grouped.get(t, [])) for t, pts in sorted(by_tech.items())]
+def _maps(data: ReportData) -> str:
+    grouped: dict[str, list[ClusterLine]] = {}
+    for cluster in data.clusters:
+        grouped.setdefault(cluster.technology, []).append(cluster)
+    sections = [_scatter(chart, grouped.get(chart.technology, [])) for chart in data.maps]
     return "".join(sections) or '<p class="muted">No rules to map.</p>'
 
 
-def _top_rules(clustering: Clustering) -> str:
+def _top_rules(data: ReportData) -> str:
+    names = {(c.technology, c.index): c.name for c in data.clusters}
     sections = []
-    for technology, clusters in clustering.by_technology().items():
-        names = {c.index: c.name for c in clusters}
-        best = sorted((r for c in clusters for r in c.rules), key=quality_order)[:TOP_RULES]
+    for technology, best in data.top_rules.items():
         items = []
         for rule in best:
             items.append(
                 f"<li><strong>{_link(rule.url, rule.title)}</strong> "
                 f'<span class="muted">({esc(rule.source_name)}; quality {esc(fmt_score(rule.quality_score))}; '
-                f"cluster #{rule.cluster}: {esc(names.get(rule.cluster or 0, ''))})</span>"
+                f"cluster #{rule.cluster}: {esc(names.get((technology, rule.cluster or 0), ''))})</span>"
                 f"<br>{esc(rule.body)}</li>"
             )
         sections.append(f'<h3>{esc(technology)}</h3><ol class="rules">{"".join(items)}</ol>')
     return "".join(sections) or '<p class="muted">No rules.</p>'
 
 
-def _left_out(results: BatchResults, clustering: Clustering) -> str:
-    """Every rule a format's size budget kept out of its files in this tree."""
-    titles = {(r.technology, r.id): r for r in clustering.rules}
+def _left_out(results: BatchResults, data: ReportData) -> str:
+    """The rules a format's size budget kept out of its files in this tree (the first of each cluster)."""
     items = []
     for summary in results.clusters:
         for fmt, ids in sorted(summary.left_out.items()):
-            for rule_id in ids:
-                rule = titles.get((summary.technology, rule_id))
-                name = _link(rule.url, rule.title) if rule else esc(rule_id)
+            for rule_id in ids[:LEFT_OUT_SHOWN]:
+                known = data.left_out_titles.get((summary.technology, rule_id))
+                name = _link(known[1], known[0]) if known else esc(rule_id)
                 items.append(
                     f"<li>{esc(fmt)}: {name} <span class=\"muted\">({esc(summary.technology)} cluster "
                     f"#{summary.cluster_id}; the {esc(fmt)} budget had no room for it)</span></li>"
+                )
+            if len(ids) > LEFT_OUT_SHOWN:
+                items.append(
+                    f"<li>{esc(fmt)}: {len(ids) - LEFT_OUT_SHOWN} more of {esc(summary.technology)} cluster "
+                    f"#{summary.cluster_id} (their ids are in batch_results.json)</li>"
                 )
     if not items:
         return '<p class="muted">Every rule fits every format\'s budget.</p>'
     return f'<ul class="rules">{"".join(items)}</ul>'
 
 
-def render_report(results: BatchResults, clustering: Clustering) -> str:
+SAMPLE_NOTE = (
+    f"Rules are sampled here: at most {MAX_POINTS_PER_TECHNOLOGY} per technology on the maps, the "
+    f"{TOP_RULES} best per technology, and the first {LEFT_OUT_SHOWN} left out per cluster and format; "
+    "rules.jsonl and batch_results.json hold every rule."
+)
+
+
+def render_report(results: BatchResults, data: ReportData) -> str:
     """The whole report page as a string."""
     failed = "".join(f"<li>{esc(f.name)}: {esc(f.reason)}</li>" for f in results.sources_failed)
     body = [
@@ -280,16 +362,17 @@ def render_report(results: BatchResults, clustering: Clustering) -> str:
         _sources_table(results),
         f"<h3>Failures</h3><ul>{failed}</ul>" if failed else "",
         "<h2>Rule quality</h2>",
-        _histogram(clustering.rules),
+        _histogram(data.histogram, data.unscored),
         "<h2>Clusters</h2>",
-        _cluster_chart(clustering.clusters),
+        _cluster_chart(data.clusters),
         "<h2>Map of rule clusters</h2>",
         '<p class="muted">Each dot is a rule, placed by a 2-D TruncatedSVD of its technology\'s TF-IDF '
         "matrix and coloured by cluster; hover for the rule title.</p>",
-        _maps(clustering),
+        f'<p class="muted">{esc(SAMPLE_NOTE)}</p>',
+        _maps(data),
         "<h2>Top rules per technology</h2>",
-        _top_rules(clustering),
+        _top_rules(data),
         "<h2>Left out by size budgets</h2>",
-        _left_out(results, clustering),
+        _left_out(results, data),
     ]
     return PAGE.substitute(title=esc(f"Rules report: {results.catalog}"), css=CSS, body="\n".join(body))

@@ -34,7 +34,10 @@ NAMED_FILES = frozenset(
 _GLOB = re.compile(r"(?<![\w/.*])((?:\*\*/)?\*\.[A-Za-z0-9][\w.-]*[A-Za-z0-9])(?![\w*])")
 _CODE = re.compile(r"`([^`\n]{1,80})`")
 _DIRECTORY = re.compile(r"^[A-Za-z_][\w.-]*(?:/[\w.-]+)*/$")
-_WORD = re.compile(r"[\w.-]+")
+# A whole word (a run of [\w.-], trailing dots aside) that is one of NAMED_FILES; longest names first.
+_NAMED_FILE = re.compile(
+    r"(?<![\w.-])(?:" + "|".join(re.escape(n) for n in sorted(NAMED_FILES, key=len, reverse=True)) + r")(?=\.*(?![\w.-]))"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +57,22 @@ def _ordered(items: Iterable[str]) -> tuple[str, ...]:
 def named_globs(text: str) -> tuple[str, ...]:
     """Globs for the file types and paths ``text`` names, in order of appearance."""
     found: list[tuple[int, str]] = []
-    for match in _GLOB.finditer(text):
-        pattern = match.group(1)
-        found.append((match.start(), pattern if pattern.startswith("**/") else f"**/{pattern}"))
-    for match in _CODE.finditer(text):
-        token = match.group(1).strip()
-        if _DIRECTORY.match(token) and "://" not in token:
-            directory = token.rstrip("/")
-            found.append((match.start(), f"{directory}/**"))
-            found.append((match.start(), f"**/{directory}/**"))
-    for match in _WORD.finditer(text):
-        name = match.group(0).rstrip(".")
-        if name in NAMED_FILES:
-            found.append((match.start(), name))
-            found.append((match.start(), f"**/{name}"))
+    # Each pattern needs its literal ("*." or a backtick): most rules have neither, and skipping the
+    # scans matters when a 100,000-rule catalog is written.
+    if "*." in text:
+        for match in _GLOB.finditer(text):
+            pattern = match.group(1)
+            found.append((match.start(), pattern if pattern.startswith("**/") else f"**/{pattern}"))
+    if "`" in text:
+        for match in _CODE.finditer(text):
+            token = match.group(1).strip()
+            if token.endswith("/") and _DIRECTORY.match(token) and "://" not in token:
+                directory = token.rstrip("/")
+                found.append((match.start(), f"{directory}/**"))
+                found.append((match.start(), f"**/{directory}/**"))
+    for match in _NAMED_FILE.finditer(text):
+        found.append((match.start(), match.group(0)))
+        found.append((match.start(), f"**/{match.group(0)}"))
     return _ordered(pattern for _, pattern in sorted(found, key=lambda item: item[0]))
 
 

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from scrapy.utils.misc import load_object
 
 from rules_spider.writers.budget import Budget, LeftOut, default_budgets
 from rules_spider.writers.groups import RuleGroup
+
+if TYPE_CHECKING:
+    from rules_spider.writers.documents import RuleBlocks
 
 ReadExisting = Callable[[str], "str | None"]
 
@@ -55,12 +58,16 @@ class RenderContext:
     returns the current text of a project file (by its project-relative path)
     or None; writers that merge into user-maintained files (AGENTS.md,
     CLAUDE.md) use it to keep the user's text and to fit the size limit.
+    ``blocks`` caches each rule's markdown for every writer of one build pass
+    (the output tree renders a technology's rules in each format); None: each
+    render keeps its own.
     """
 
     catalog: str
     read_existing: ReadExisting = field(default=_nothing_exists)
     budgets: Mapping[str, Budget] = field(default_factory=default_budgets)
     pinned: frozenset[str] = frozenset()
+    blocks: RuleBlocks | None = None
 
     def budget_for(self, target: str) -> Budget:
         return self.budgets.get(target) or self.budgets["default"]

@@ -166,23 +166,40 @@ def split_between_rules(
                 too_long.append(first)
             continue
         frozen = frozenset(no_example)
-        end = _longest_fitting_end(pending, 0, lambda part: fits(part, frozen))
+        guess = len(parts[-1]) if parts else 1
+        end = _longest_fitting_end(pending, 0, lambda part: fits(part, frozen), guess)
         parts.append(pending[:end])
         pending = pending[end:]
     return Split(parts, frozenset(no_example), too_long)
 
 
-def _longest_fitting_end(rules: list[Rule], start: int, fits: Callable[[Sequence[Rule]], bool]) -> int:
+def _longest_fitting_end(rules: list[Rule], start: int, fits: Callable[[Sequence[Rule]], bool], guess: int = 1) -> int:
     """The largest ``end`` such that ``rules[start:end]`` fits (at least one rule: it fits alone).
 
     A part's size only grows with its rules, so the end is found by galloping then halving: a few
-    renders per part instead of one per rule (which made big clusters quadratic).
+    renders per part instead of one per rule (which made big clusters quadratic). The gallop starts
+    at ``guess`` rules (the previous part's length: parts of one cluster tend to hold as many) and
+    runs up from there when they fit, down when they do not.
     """
-    good, step = start + 1, 1
-    while good + step <= len(rules) and fits(rules[start:good + step]):
-        good += step
-        step *= 2
-    bad = min(good + step, len(rules) + 1)
+    good, bad = start + 1, len(rules) + 1  # rules[start:good] fits; rules[start:bad] does not, or is past the end
+    probe = min(start + guess, len(rules))
+    step = 1
+    if probe > good and not fits(rules[start:probe]):
+        bad = probe
+        while bad - step > good:
+            if fits(rules[start:bad - step]):
+                good = bad - step
+                break
+            bad -= step
+            step *= 2
+    else:
+        good = max(good, probe)
+        while good + step <= len(rules):
+            if not fits(rules[start:good + step]):
+                bad = good + step
+                break
+            good += step
+            step *= 2
     while bad - good > 1:
         middle = (good + bad) // 2
         if fits(rules[start:middle]):

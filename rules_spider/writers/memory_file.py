@@ -72,7 +72,7 @@ class MemoryFileWriter:
 
     def render_group(self, group: RuleGroup, context: RenderContext) -> list[Rendered]:
         budget = context.budget_for(self.name)
-        blocks = RuleBlocks()
+        blocks = context.blocks or RuleBlocks()
         line = files_line(group)
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
@@ -104,7 +104,7 @@ class MemoryFileWriter:
     ) -> tuple[str, list[Rule], list[Rule], Budget]:
         budget = context.budget_for(self.name)
         rules = sorted((r for g in groups for r in g.rules), key=priority_key(context.pinned))
-        blocks = RuleBlocks()
+        blocks = context.blocks or RuleBlocks()
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
             return self.block(groups, kept, self._notes(left_out, budget), context.catalog, blocks)

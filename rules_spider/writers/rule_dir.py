@@ -66,7 +66,7 @@ class RuleDirWriter:
         budget = context.budget_for(self.name)
         head = self.frontmatter(group, infer_activation(group))
         order = priority_key(context.pinned)
-        blocks = RuleBlocks()
+        blocks = context.blocks or RuleBlocks()
         rules = sorted(group.rules, key=order)
         whole = self._document(head, group, rules, None, (), frozenset(), blocks)
         if budget.fits(whole):

@@ -1,0 +1,134 @@
+"""Where a build's rules come from, handed over one technology at a time.
+
+The build (``outputs.build``) visits technologies in sorted order and asks its source for one
+technology's rules, in the order rules.jsonl lists them; it writes that technology's files and
+lets its rules go before asking for the next. ``open`` reads the whole input once, sorting lines
+into per-technology scratch files (``outputs.spill``), so only one technology is ever parsed and
+held. Sources: a rules.jsonl (``RulesFileSource``, for ``scrapy build-rules`` and the previous
+run), rules already in memory (``RuleListSource``), and a crawl's part files
+(``outputs.finalize.CrawlPartsSource``, which merges near-duplicates per technology).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+from rules_spider.items import Rule
+from rules_spider.outputs.rules_io import InvalidRuleError, RulesFileStats, iter_rule_lines, rule_from_mapping
+from rules_spider.outputs.spill import TechnologySpill
+
+logger = logging.getLogger(__name__)
+
+
+class RuleSource(Protocol):
+    """Once opened, a source is picklable and ``rules`` depends on its scratch files alone, so a
+    worker process can call it."""
+
+    # A rules.jsonl the build copies with each rule's cluster filled in (its invalid lines kept),
+    # or None: the build writes rules.jsonl from the rules it is given.
+    rules_path: Path | None
+
+    def open(self, scratch: Path) -> list[str]:
+        """Read the input (scratch files go under ``scratch``); the technologies, sorted."""
+        ...
+
+    def size(self) -> int:
+        """How many rules the opened input holds (before any is dropped or merged)."""
+        ...
+
+    def rules(self, technology: str) -> tuple[list[Rule], int]:
+        """``technology``'s rules (none for a technology the input does not have) and how many
+        repeated ones were skipped."""
+        ...
+
+    def file_stats(self, rules: int, duplicates: int) -> RulesFileStats:
+        """Counts for batch_results.json, given the rules and duplicates of every technology."""
+        ...
+
+
+def parse_rule_line(line: str, origin: object) -> Rule | None:
+    """The rule of one JSON line, or None (logged) when it is not one."""
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            raise InvalidRuleError("not a JSON object")
+        return rule_from_mapping(data)
+    except (ValueError, TypeError) as exc:
+        logger.warning("Skipping invalid rule from %s: %s", origin, exc)
+        return None
+
+
+class RulesFileSource:
+    """A rules.jsonl: every valid rule, the first of each (technology, id); with ``only_pages``, only
+    the rules of those pages."""
+
+    def __init__(self, path: Path, only_pages: frozenset[str] | None = None) -> None:
+        self.rules_path = Path(path)
+        self.only_pages = only_pages
+        self._spill: TechnologySpill | None = None
+        self._lines = self._invalid = 0
+
+    def open(self, scratch: Path) -> list[str]:
+        if not self.rules_path.exists():
+            logger.warning("No rules file at %s; building empty outputs", self.rules_path)
+            return []
+        directory = scratch / f"rules-file-{id(self)}"
+        directory.mkdir()
+        self._spill = TechnologySpill(directory)
+        for _, line, rule in iter_rule_lines(self.rules_path):
+            self._lines += 1
+            if rule is None:
+                self._invalid += 1
+            elif self.only_pages is None or self.only_pages.intersection([rule.url, *rule.urls]):
+                self._spill.add(rule.technology, line)
+        self._spill.flush()
+        return self._spill.technologies()
+
+    def size(self) -> int:
+        return sum(self._spill.counts.values()) if self._spill is not None else 0
+
+    def rules(self, technology: str) -> tuple[list[Rule], int]:
+        if self._spill is None:
+            return [], 0
+        rules, seen, duplicates = [], set(), 0
+        for line in self._spill.lines(technology):
+            rule = parse_rule_line(line, self.rules_path)
+            if rule is None:
+                continue
+            if rule.id in seen:
+                duplicates += 1
+                continue
+            seen.add(rule.id)
+            rules.append(rule)
+        return rules, duplicates
+
+    def file_stats(self, rules: int, duplicates: int) -> RulesFileStats:
+        return RulesFileStats(self._lines, rules, self._invalid, duplicates)
+
+
+class RuleListSource:
+    """Rules already in memory, in their order (for small builds and callers that hold them anyway)."""
+
+    rules_path = None
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        self._by_technology: dict[str, list[Rule]] = {}
+        for rule in rules:
+            self._by_technology.setdefault(rule.technology, []).append(rule)
+        self._count = len(rules)
+
+    def open(self, scratch: Path) -> list[str]:
+        return sorted(self._by_technology)
+
+    def size(self) -> int:
+        return self._count
+
+    def rules(self, technology: str) -> tuple[list[Rule], int]:
+        return list(self._by_technology.get(technology, ())), 0
+
+    def file_stats(self, rules: int, duplicates: int) -> RulesFileStats:
+        return RulesFileStats(lines=self._count, rules=self._count, invalid=0, duplicates=0)
