@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -113,10 +114,13 @@ def run_one(count: int, formats: str, source: Path | None, profile: bool, worker
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "25")))
     peak = _status_mib("VmHWM") if peak_reset else None
+    for child in multiprocessing.active_children():  # the build's worker processes, if any: reap them
+        child.join()
+    workers_peak = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
     return {"rules_in": count, "rules_out": results.total_rules_generated, "seconds": round(seconds, 2),
             "rss_before_mib": rss_before,
             "peak_rss_mib": peak if peak is not None else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "clusters": len(results.clusters)}
+            "workers_peak_rss_mib": workers_peak or None, "clusters": len(results.clusters)}
 
 
 def main() -> int:
@@ -154,7 +158,8 @@ def main() -> int:
             verdict = f"  target <= {TARGET_SECONDS_100K:.0f} s: {verdict}"
         print(f"{count:>7d} rules -> {result['rules_out']:>7d} kept, {result['clusters']} clusters: "
               f"{result['seconds']:6.1f} s, RSS {result['rss_before_mib']} MiB before, peak {result['peak_rss_mib']} MiB"
-              f"{verdict}")
+              + (f", workers' peak {result['workers_peak_rss_mib']} MiB" if result["workers_peak_rss_mib"] else "")
+              + verdict)
     return 0
 
 

@@ -16,8 +16,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from scrapy.utils.misc import load_object
-
 from rules_spider.writers.budget import Budget, LeftOut, default_budgets
 from rules_spider.writers.groups import RuleGroup
 
@@ -116,6 +114,9 @@ class WriterRegistry:
             known = ", ".join(self._paths) or "none"
             raise KeyError(f"Unknown rule format {name!r}; RULES_WRITERS has: {known}")
         if key not in self._writers:
+            # Imported here: the close step's worker processes render with writers but need no Scrapy.
+            from scrapy.utils.misc import load_object
+
             writer = load_object(self._paths[key])()
             if not isinstance(writer, Writer):
                 raise TypeError(f"{self._paths[key]} does not implement the Writer protocol")
