@@ -196,11 +196,6 @@ def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, 
     return _page_keywords_sklearn(documents, len(page.sections), top_n)
 
 
-def batch_keywords(pages: Sequence[DocPage], top_n: int = 10) -> list[list[str]]:
-    """Each page's keywords with IDF fitted over the whole batch."""
-    return top_keywords([page_document(page) for page in pages], top_n)
-
-
 @lru_cache(maxsize=1024)
 def _whole_word(term: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(term)}\b")

@@ -58,8 +58,7 @@ from rules_spider.outputs.batch_results import (
 from rules_spider.items import Rule, rule_dict
 from rules_spider.outputs.rules_io import RulesFileStats, read_rules, write_annotated_rules
 from rules_spider.review.decisions import RuleDecision, apply_decisions
-from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry, parse_formats
-from rules_spider.writers.budget import budgets_from
+from rules_spider.writers.base import RenderContext, Rendered, Writer, WriterRegistry
 from rules_spider.writers.groups import RuleGroup, cluster_groups, source_groups
 
 logger = logging.getLogger(__name__)
