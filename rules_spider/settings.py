@@ -89,7 +89,7 @@ RULES_PLAYWRIGHT_WAIT_SELECTOR = ""
 RULES_PLAYWRIGHT_TIMEOUT_MS = 20000
 
 # --- Extraction ------------------------------------------------------------
-# Processes that extract and analyse pages beside the crawl: "auto" = CPU count - 1, 0 = inline.
+# Processes that turn pages into rules beside the crawl: "auto" = the CPU count, 0 = inline.
 RULES_PROCESS_WORKERS = "auto"
 
 # --- Generation ------------------------------------------------------------

@@ -3,7 +3,7 @@
 Extraction, pattern finding and extractive generation are pure, CPU-bound
 functions; on the reactor's thread they would halve the crawl (the GIL makes
 threads no help). A process pool runs them beside the crawl instead.
-``RULES_PROCESS_WORKERS``: ``auto`` (one less than the CPU count), a number,
+``RULES_PROCESS_WORKERS``: ``auto`` (the CPU count), a number,
 or ``0`` to run everything inline in the crawl process.
 
 A crawl killed with SIGKILL (the OOM killer, a scrapyd cancel that escalates)
@@ -51,7 +51,9 @@ def watch_parent(parent_pid: int) -> None:
 
 def worker_count(setting: str | int | None) -> int:
     if setting in (None, "", "auto"):
-        return max(0, (os.cpu_count() or 1) - 1)
+        # One worker per core: the crawl process mostly waits on the network and the pool, so its core is
+        # better shared than left to it (2 cores, dense bench corpus: 62 pages/s with 1 worker, 72 with 2).
+        return os.cpu_count() or 1
     count = int(setting)
     if count < 0:
         raise ValueError(f"RULES_PROCESS_WORKERS must be 'auto' or >= 0, got {setting!r}")

@@ -6,7 +6,7 @@ import pytest
 
 from rules_spider.analysis.code import extract_code_patterns, guess_language, normalise_language, signature_lines
 from rules_spider.analysis.patterns import find_patterns
-from rules_spider.analysis.subjects import find_subjects, primary_subject
+from rules_spider.analysis.subjects import find_subjects
 from rules_spider.analysis.technology import detect_technology
 from rules_spider.items import Block, DocPage, Section
 
@@ -134,13 +134,14 @@ def test_guess_language(code: str, language: str | None) -> None:
     ],
 )
 def test_subjects(sentence: str, subject: str) -> None:
-    found = primary_subject(sentence, known={"Client"}, commands=["pyrite config check --strict"])
-    assert found is not None and found.text == subject
+    found = [s for s in find_subjects(sentence, known={"Client"}, commands=["pyrite config check --strict"]) if s.is_code]
+    assert found and found[0].text == subject
 
 
 def test_prose_words_are_not_subjects() -> None:
-    assert primary_subject("Use a virtual environment, e.g. venv, for JavaScript or GitHub projects.") is None
-    assert primary_subject("Make sure git history is clean and docker images are small.") is None
+    for prose in ("Use a virtual environment, e.g. venv, for JavaScript or GitHub projects.",
+                  "Make sure git history is clean and docker images are small."):
+        assert not [s for s in find_subjects(prose) if s.is_code]
     assert [s.kind for s in find_subjects("Requires Python 3.9 or newer.")] == ["version"]
 
 
@@ -173,9 +174,7 @@ def test_catalog_framework_wins_and_unknown_languages_are_kept() -> None:
     assert profile.languages == ["elixir"]
 
 
-def test_page_patterns_serialise_to_json() -> None:
-    import json
-
+def test_page_patterns_of_a_page() -> None:
     page = _page(
         "Pyrite",
         None,
@@ -189,8 +188,7 @@ def test_page_patterns_serialise_to_json() -> None:
     ]
     assert [a.kind for a in patterns.anti_patterns] == ["instead"]
     assert "pyrite.Client" in patterns.identifiers
-    data = json.loads(json.dumps(patterns.to_dict()))
-    assert data["technology"]["framework"] == "pyrite" and data["keywords"]
+    assert patterns.technology.framework == "pyrite" and patterns.keywords
 
 
 def test_signatures_rendered_as_code_or_headings() -> None:

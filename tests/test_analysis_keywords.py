@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rules_spider.analysis.keywords import batch_keywords, page_keywords, top_keywords
+from rules_spider.analysis.keywords import page_document, page_keywords, top_keywords
 from rules_spider.items import Block, DocPage, Section
 
 
@@ -30,7 +30,7 @@ def test_batch_keywords_fit_idf_over_pages() -> None:
         _page("https://d/a", ("A", "Flowkit stores hold state. Stores dispatch actions.")),
         _page("https://d/b", ("B", "Flowkit effects run side effects. Effects return cleanup functions.")),
     ]
-    first, second = batch_keywords(pages, top_n=3)
+    first, second = top_keywords([page_document(page) for page in pages], top_n=3)
     assert "stores" in first and "effects" in second
     assert "flowkit" not in first[:1] and "flowkit" not in second[:1]
 

@@ -255,7 +255,9 @@ _NOT_CUE_WORD_BITS = reduce(or_, (mask for masks in _NOT_CUE_MASKS for mask in m
 _CUE_MASKS: tuple[int, ...] = tuple(_WORDS.masks((words,))[0] for words in _CUE_WORDS)
 
 
-@lru_cache(maxsize=1024)
+# Real documentation has thousands of distinct word combinations: small caches here meant recompiling
+# regular expressions on most pages (a fifth of page-to-rules time on Debian's Python docs).
+@lru_cache(maxsize=16384)
 def _not_cues_for(present: int) -> re.Pattern[str] | None:
     """``_NOT_CUES`` narrowed to the alternatives whose words are ``present``; the others
     cannot match the sentence anywhere, so the narrowed pattern matches what the whole one does."""
@@ -263,7 +265,7 @@ def _not_cues_for(present: int) -> re.Pattern[str] | None:
     return _not_cues(possible) if possible else None
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8192)
 def _not_cues(alternatives: tuple[int, ...]) -> re.Pattern[str]:
     return re.compile("|".join(_NOT_CUE_ALTERNATIVES[index][1] for index in alternatives), _F)
 

@@ -14,6 +14,8 @@ when a page has more terms than ``max_features`` keeps.
 
 from __future__ import annotations
 
+import heapq
+
 import math
 import re
 from collections import Counter
@@ -121,17 +123,28 @@ def _terms_of(document: str) -> list[str]:
 
 def _top_listed(terms: list[str], weights: list[float], top_n: int) -> list[str]:
     """``_top_terms`` over plain lists: heaviest first, ties alphabetical, no bigram's words twice."""
+    pairs = list(zip([-weight for weight in weights], terms))
+    # The few heaviest first (a page has thousands of terms); all of them only when skipped bigram
+    # words leave fewer than top_n among those.
+    head = heapq.nsmallest(4 * top_n, pairs)
+    chosen, complete = _pick(head, top_n)
+    if not complete and len(head) < len(pairs):
+        chosen, _ = _pick(sorted(pairs), top_n)
+    return chosen
+
+
+def _pick(ordered: list[tuple[float, str]], top_n: int) -> tuple[list[str], bool]:
     chosen: list[str] = []
     bigram_words: set[str] = set()
-    for negative, term in sorted(zip([-weight for weight in weights], terms)):
+    for negative, term in ordered:
         if negative >= 0 or len(chosen) >= top_n:
-            break
+            return chosen, True
         if term in bigram_words:
             continue  # a bigram already kept says it
         chosen.append(term)
         if " " in term:
             bigram_words.update(term.split())
-    return chosen
+    return chosen, len(chosen) >= top_n
 
 
 def _page_keywords_direct(documents: list[str], n_sections: int, top_n: int) -> tuple[list[str], dict[int, list[str]]] | None:
@@ -194,11 +207,6 @@ def page_keywords(page: DocPage, top_n: int = 10) -> tuple[list[str], dict[int, 
     if direct is not None:
         return direct
     return _page_keywords_sklearn(documents, len(page.sections), top_n)
-
-
-def batch_keywords(pages: Sequence[DocPage], top_n: int = 10) -> list[list[str]]:
-    """Each page's keywords with IDF fitted over the whole batch."""
-    return top_keywords([page_document(page) for page in pages], top_n)
 
 
 @lru_cache(maxsize=1024)

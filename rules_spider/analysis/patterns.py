@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from rules_spider.analysis.antipatterns import AntiPattern
 from rules_spider.analysis.code import CodePatterns, page_code_patterns
@@ -24,12 +24,6 @@ class PagePatterns:
     section_keywords: dict[int, list[str]] = field(default_factory=dict)
     identifiers: frozenset[str] = frozenset()
 
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-friendly view (for logs, debugging and the rules store)."""
-        data = asdict(self)
-        data["identifiers"] = sorted(self.identifiers)
-        data["section_keywords"] = {str(k): v for k, v in self.section_keywords.items()}
-        return data
 
 
 def find_patterns(page: DocPage, *, top_keywords: int = 10) -> PagePatterns:

@@ -119,8 +119,3 @@ def sentence_spans(text: str) -> list[Span]:
             spans.append(Span(body, start + lead, start + lead + len(body)))
         start = cut
     return spans
-
-
-def split_sentences(text: str) -> list[str]:
-    """The sentences of ``text``, each a verbatim slice of it."""
-    return [span.text for span in sentence_spans(text)]

@@ -266,11 +266,5 @@ def _subjects(sentence: str, known: frozenset[str], commands: tuple[str, ...]) -
     return tuple(found)
 
 
-def primary_subject(sentence: str, known: Iterable[str] = (), commands: Iterable[str] = ()) -> Subject | None:
-    """The identifier the sentence is most likely about, if it names one."""
-    subjects = [s for s in find_subjects(sentence, known, commands) if s.is_code]
-    return subjects[0] if subjects else None
-
-
 def strip_backticks(text: str) -> str:
     return text[1:-1] if len(text) > 1 and text[0] == text[-1] == "`" else text

@@ -43,6 +43,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
                  generator: str = "extractive") -> Rule:
     """The rule for ``unit`` (already selected by the rule model)."""
     subject, subject_is_code = choose_subject(unit)
+    if subject is None:  # nothing on the page names it: the rule is about the documented project itself
+        subject = page.source_name
     marked = backticked(unit.marked)
     suffix = ""
     if unit.kind == "history" and " | " in marked:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rules_spider.corpus.docsets import DOC_SETS, installed_version
+from rules_spider.corpus.docsets import installed_version
 from rules_spider.corpus.labels import LabelRecord
 from rules_spider.corpus.provenance import PageUnit, installed_page_units
 from rules_spider.units import Unit

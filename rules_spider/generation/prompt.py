@@ -94,15 +94,6 @@ def encode_data(payload: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
-def _block_payload(block: Block, text: str) -> dict[str, Any]:
-    payload: dict[str, Any] = {"kind": block.kind, "text": text}
-    if block.language:
-        payload["language"] = block.language
-    if block.admonition:
-        payload["admonition"] = block.admonition
-    return payload
-
-
 def page_payload(page: DocPage, *, max_input_chars: int) -> tuple[dict[str, Any], bool]:
     """The page's candidate units with their context as JSON-ready data, at most ``max_input_chars``
     characters of them (best first); the flag says whether any was left out.

@@ -18,14 +18,19 @@ _CODE = re.compile(CODE_OPEN + "[^" + CODE_CLOSE + "]*" + CODE_CLOSE)
 _URL = re.compile(r"\b(?:https?|ftp)://\S+|\bwww\.\S+")
 _NUMBER = re.compile(r"\b\d[\d.,]*\b")
 _WORD = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?")
+_HAS_DIGIT = re.compile(r"\d")
 _HEADING_WORD = re.compile(r"[a-z]{3,}")
 _LENGTH_BINS = (4, 8, 14, 22, 35, 60)
 
 
 def _words(text: str) -> list[str]:
-    text = _URL.sub(" zurl ", text)
-    text = _CODE.sub(" zcode ", text)
-    text = _NUMBER.sub(" znum ", text)
+    # Each substitution only when its text can be there: most sentences have no URL and many no code.
+    if "://" in text or "www." in text:
+        text = _URL.sub(" zurl ", text)
+    if CODE_OPEN in text:
+        text = _CODE.sub(" zcode ", text)
+    if _HAS_DIGIT.search(text):
+        text = _NUMBER.sub(" znum ", text)
     return _WORD.findall(text.lower())
 
 

@@ -34,7 +34,7 @@ def page_units(sections: Sequence[Section], url: str, title: str) -> list[Unit]:
 
 def _section_units(section: Section, section_index: int, page: PageKind) -> list[Unit]:
     path = tuple(section.path) or ((section.heading,) if section.heading else ())
-    units: list[Unit] = []
+    units: list[dict[str, object]] = []  # each unit's fields; built once its neighbours are known
     previous_block: Block | None = None
     for block_index, block in enumerate(section.blocks):
         if block.term:
@@ -60,8 +60,8 @@ def _section_units(section: Section, section_index: int, page: PageKind) -> list
                         continue
                     if block.kind == "admonition" and ADMONITION_TITLE.match(text):
                         continue
-                    units.append(Unit(text=text, marked=span.text, kind=_PROSE_KINDS[block.kind],
-                                      admonition=block.admonition, lead_in=lead_in, **common))  # type: ignore[arg-type]
+                    units.append({"text": text, "marked": span.text, "kind": _PROSE_KINDS[block.kind],
+                                  "admonition": block.admonition, "lead_in": lead_in, **common})
         elif block.kind == "table":
             units.extend(_table_units(block, common))
         previous_block = block
@@ -76,25 +76,23 @@ def _lead_in(block: Block | None) -> str | None:
     return spans[-1].text if spans else None
 
 
-def _table_units(block: Block, common: dict[str, object]) -> list[Unit]:
+def _table_units(block: Block, common: dict[str, object]) -> list[dict[str, object]]:
     columns = tuple(block.columns)
     history = any(_VERSION_COLUMN.match(c) for c in columns) and any(_CHANGE_COLUMN.match(c) for c in columns)
     rows = (block.marked or block.text).split("\n")
     if columns:
         rows = rows[1:]
     return [
-        Unit(text=plain(row), marked=row, kind="history" if history else "table_row", columns=columns,
-             **common)  # type: ignore[arg-type]
+        {"text": plain(row), "marked": row, "kind": "history" if history else "table_row", "columns": columns, **common}
         for row in rows
         if _HAS_WORD.search(row)
     ]
 
 
-def _with_neighbours(units: list[Unit]) -> list[Unit]:
-    """Each prose unit with the prose sentences before and after it in its section."""
-    prose = [i for i, unit in enumerate(units) if unit.kind not in ("history", "table_row")]
+def _with_neighbours(units: list[dict[str, object]]) -> list[Unit]:
+    """The section's units, each prose unit with the prose sentences before and after it in its section."""
+    prose = [i for i, unit in enumerate(units) if unit["kind"] not in ("history", "table_row")]
     for position, index in enumerate(prose):
-        before = units[prose[position - 1]].text if position else None
-        after = units[prose[position + 1]].text if position + 1 < len(prose) else None
-        units[index] = replace(units[index], previous=before, next=after)
-    return units
+        units[index]["previous"] = units[prose[position - 1]]["text"] if position else None
+        units[index]["next"] = units[prose[position + 1]]["text"] if position + 1 < len(prose) else None
+    return [Unit(**fields) for fields in units]  # type: ignore[arg-type]
