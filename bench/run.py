@@ -91,9 +91,9 @@ def _ensure_corpus(root: Path, sources: int, pages: int, sites: list[Path], dens
     return generate(root, sources, pages, sites=sites, dense=dense)
 
 
-def _process_tree_rss_kib(root: int) -> tuple[int, int]:
-    """Summed VmRSS of ``root`` and all its descendants (worker processes included), and the largest
-    VmHWM (peak) of one of them, from /proc."""
+def _process_tree_rss_kib(root: int) -> tuple[int, int, list[tuple[str, int]]]:
+    """Summed VmRSS of ``root`` and all its descendants (worker processes included), the largest
+    VmHWM (peak) of one of them, and each process's (role, VmRSS), from /proc."""
     children: dict[int, list[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -101,20 +101,23 @@ def _process_tree_rss_kib(root: int) -> tuple[int, int]:
         except OSError:
             continue  # the process ended meanwhile
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, largest, todo = 0, 0, [root]
+    total, largest, todo, processes = 0, 0, [root], []
     while todo:
         pid = todo.pop()
         todo.extend(children.get(pid, ()))
         try:
             status = Path(f"/proc/{pid}/status").read_text()
+            spawned = b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
         except OSError:
             continue
         for line in status.splitlines():
             if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
+                rss = int(line.split()[1])
+                total += rss
+                processes.append(("worker" if spawned else "main", rss))
             elif line.startswith("VmHWM:"):
                 largest = max(largest, int(line.split()[1]))
-    return total, largest
+    return total, largest, processes
 
 
 def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[str, Any]:
@@ -126,7 +129,7 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
     """
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
-    peak_tree_kib = 0
+    peak_tree_kib, peak_tree_at, peak_tree_processes = 0, 0.0, []
     peak_process_kib = 0
     next_sample = 0.0
     with log_path.open("wb") as log:
@@ -140,8 +143,9 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
             if time.perf_counter() >= next_sample:
-                tree, largest = _process_tree_rss_kib(process.pid)
-                peak_tree_kib = max(peak_tree_kib, tree)
+                tree, largest, processes = _process_tree_rss_kib(process.pid)
+                if tree > peak_tree_kib:
+                    peak_tree_kib, peak_tree_at, peak_tree_processes = tree, time.perf_counter() - started, processes
                 peak_process_kib = max(peak_process_kib, largest)
                 next_sample = time.perf_counter() + 0.25
             time.sleep(0.05)
@@ -152,6 +156,9 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
         # Linux reports ru_maxrss in KiB; wait4 gives this child's own peak (and its reaped children's).
         "peak_rss_mib": usage.ru_maxrss / 1024,
         "peak_tree_rss_mib": peak_tree_kib / 1024,
+        # when the tree peaked (seconds into the run) and what each of its processes held then
+        "peak_tree_at_seconds": round(peak_tree_at, 2),
+        "peak_tree_processes_mib": [[role, round(rss / 1024)] for role, rss in sorted(peak_tree_processes)],
         # the largest single process of the tree at any sample (workers are never reaped by wait4 here)
         "peak_process_rss_mib": max(peak_process_kib, usage.ru_maxrss) / 1024,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
@@ -297,6 +304,9 @@ def summarise(runs: list[dict[str, Any]], scale: tuple[int, int]) -> tuple[list[
                      f"{verdict(comparison['peak_process_rss_ok'])}")
         lines.append(f"  all processes (tree) RSS    {project['peak_tree_rss_mib']:7.0f} MiB target <= {TARGET_RSS_MIB:.0f} MiB at 100x50 "
                      f"{verdict(comparison['peak_rss_ok'])}")
+        held = " + ".join(f"{role} {mib}" for role, mib in project.get("peak_tree_processes_mib", []))
+        if held:
+            lines.append(f"    at {project['peak_tree_at_seconds']:.1f} s of {project['wall_seconds']:.1f} s: {held} MiB")
         lines.append(f"  clustering                  {_fmt(project.get('clustering_seconds'), '7.2f')} s")
     return comparisons, "\n".join(lines)
 
