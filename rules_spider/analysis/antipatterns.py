@@ -14,18 +14,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rules_spider.analysis.folding import Needs, WordSet, fold_case, has_words, passes
+from rules_spider.analysis.words import IMPERATIVE_VERBS
 
 AntiPatternKind = Literal["avoid", "instead", "deprecated"]
 
 _F = re.I
-_VERBS = (
-    r"(?:use|call|pass|prefer|import|run|write|set|pick|choose|create|define|switch\s+to|migrate\s+to|rely\s+on|install|"
-    r"add|configure|enable|return|raise|wrap|keep|store|put|place|register|load|catch|stream|read|send|log|declare|"
-    r"handle|reuse|open|close|pin|specify|validate|check|mock|build|inject|subclass|implement|extend|override|emit|"
-    r"await|select|memoi[sz]e|cache|include|provide|apply|instantiate|invoke|replace|upgrade|update|share|reset|"
-    r"retry|filter|escape|saniti[sz]e|encode|seriali[sz]e|verify|authenticate|mark|define|subscribe|dispatch|schedule|"
-    r"cancel|compile|generate|give|treat|move|copy|convert|assign|derive|inherit)"
-)
+# Multi-word verbs first: "switch to X" before "switch".
+_VERBS = rf"(?:switch\s+to|migrate\s+to|rely\s+on|{'|'.join(sorted(IMPERATIVE_VERBS, key=lambda verb: (-len(verb), verb)))})"
 _LEAD = r"(?:(?:you\s+(?:should|must|can)\s+|we\s+recommend\s+(?:that\s+you\s+)?|please\s+|just\s+|simply\s+|always\s+)*)"
 _VERSION = r"(?P<version>(?:since|in|as\s+of|from)\s+(?:version\s+|v|release\s+)?\d[\w.]*)"
 _END = r"\s*[.;!]?\s*$"

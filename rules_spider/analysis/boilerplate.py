@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from rules_spider.analysis.folding import Needs, fold_case, has_words
 from rules_spider.analysis.keywords import STOP_WORDS
+from rules_spider.analysis.words import VAGUE, VAGUE_WORDS
 
 MIN_WORDS = 4
 MAX_WORDS = 80
@@ -33,9 +34,6 @@ _CHROME_NEEDS: Needs = ((
     "table", "example", "snippet",
 ),)
 _POINTER_NEEDS: Needs = (("details", "information", "learn", "full", "check", "refer", "consult", "look"),)
-_VAGUE_NEEDS: Needs = ((
-    "practice", "documentation", "docs", "guidelines", "right", "properly", "appropriately", "needed", "careful", "correctly",
-),)
 _MARKETING = re.compile(
     r"\b(?:sign\s+up|subscribe\s+(?:to\s+(?:our|the|my)\s+[\w\s-]{0,30}?(?:newsletter|channel|mailing\s+list|blog|feed|updates)|now|today|for\s+free)|newsletter|free\s+trial|start\s+(?:your\s+)?(?:free\s+)?trial|pricing|book\s+a\s+demo|"
     r"request\s+a\s+demo|contact\s+(?:us|sales)|talk\s+to\s+(?:sales|an\s+expert)|follow\s+us|star\s+us|join\s+(?:our|the)\s+"
@@ -68,11 +66,6 @@ _POINTER = re.compile(
 # Release-note items: "Fix the resolver (#1234)", "Set docs.rs as the default #8877".
 _CHANGELOG_ITEM = re.compile(r"(?:\(#\d{2,}\)|\s#\d{2,}|\bPR\s*#?\d+|\bGH-\d+)[.)]?\s*$", _F)
 _LETTER = re.compile(r"[^\W\d_]")
-_VAGUE_ONLY = re.compile(
-    r"\b(?:best\s+practices?|good\s+practices?|the\s+documentation|the\s+docs|the\s+guidelines|the\s+right\s+way|"
-    r"properly|appropriately|as\s+needed|carefully|correctly|be\s+careful)\b",
-    _F,
-)
 _CUE_WORDS = frozenset(
     "must should always never avoid prefer ensure make sure be do don't dont not recommended recommend required "
     "deprecated discouraged please you your we our it this that these those note warning tip important".split()
@@ -115,7 +108,7 @@ def rejection_reason(sentence: str, code_subjects: Sequence[str] = ()) -> str | 
         return "pointer"
     if not code_subjects:
         content = content_words(text)
-        if len(content) < 4 and has_words(folded, _VAGUE_NEEDS) and _VAGUE_ONLY.search(text):
+        if len(content) < 4 and has_words(folded, (VAGUE_WORDS,)) and VAGUE.search(text):
             return "vague"
         if len(content) < 3:
             return "no_subject"

@@ -21,6 +21,7 @@ from operator import or_
 from typing import Literal
 
 from rules_spider.analysis.folding import Needs, WordSet, fold_case, has_words, passes
+from rules_spider.analysis.words import IMPERATIVE_VERBS, LEADING_LABEL
 
 Strength = Literal["must", "should", "prefer"]
 Polarity = Literal["do", "dont"]
@@ -170,23 +171,8 @@ _CLAUSE_START = re.compile(
 # Longest alternative of ``_CLAUSE_START`` ("therefore"), plus slack.
 _CLAUSE_START_REACH = 12
 _CLAUSE_SEPARATOR = re.compile(r"[;:]\s")
-_LABEL = re.compile(r"^\s*(?:[-*\u2022]\s+)?(?:\*\*)?(?:note|tip|warning|important|caution|danger|attention|hint|deprecated)(?:\*\*)?\s*[:!\u2014-]\s*", _F)
 
 
-# Base-form verbs that open an instruction ("Set max_connections to ...").
-IMPERATIVE_VERBS: frozenset[str] = frozenset(
-    """use call pass set run install enable disable keep store put place register load catch stream mark read send
-    return raise log define declare import export write pick choose create switch migrate add configure wrap handle
-    reuse close open pin specify validate check test mock patch build deploy inject bind subclass implement extend
-    override emit await select memoise memoize cache include exclude provide apply initialize initialise instantiate
-    invoke replace remove delete upgrade update limit increase decrease lower split separate group name rename
-    annotate document commit push tag publish freeze lock share isolate reset restart reload dispose clean flush
-    drain retry throttle batch paginate filter sort escape sanitize sanitise encode decode serialize serialise
-    compress hash encrypt sign verify authenticate authorize authorise protect restrict grant revoke rotate monitor
-    measure profile benchmark trace inspect format lint mount attach detach listen subscribe unsubscribe dispatch
-    trigger schedule cancel abort wait poll compile bundle generate prefer reserve release stop start treat give
-    turn leave let move copy convert cast assign derive inherit skip""".split()
-)
 _INTRO = re.compile(
     r"^(?:(?:in|for|when|if|on|during|before|after|once|while|to|with|unless|by\s+default|in\s+production)\b[^,;:]{0,60},\s*)",
     _F,
@@ -210,7 +196,7 @@ _INSTRUCTION_START = re.compile(
 
 def opening_verb(text: str) -> tuple[str, int] | None:
     """The base-form verb opening ``text`` (after a label and an intro clause), and where it is."""
-    label = _LABEL.match(text)
+    label = LEADING_LABEL.match(text)
     offset = label.end() if label else 0
     intro = _INTRO.match(text[offset:])
     if intro:
@@ -297,7 +283,7 @@ def _cues(sentence: str) -> tuple[Cue, ...]:
         return ()  # most sentences: skip the masking
     present = _WORDS.present(folded)  # masking only removes words: valid for ``masked`` too
     masked = _mask(sentence, present)
-    label = _LABEL.match(masked)
+    label = LEADING_LABEL.match(masked)
     taken: list[tuple[int, int]] = []
     cues: list[Cue] = []
     for (pattern, strength, polarity, modal, needs_start), needs in zip(_CUES, _CUE_MASKS):

@@ -30,10 +30,10 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
+from rules_spider.analysis.words import NEGATION_OR_AVERSION
 from rules_spider.items import Rule
 
 DEFAULT_THRESHOLD = 0.85
-_NEGATION = re.compile(r"\b(?:not|never|avoid|no\s+longer|deprecated|instead\s+of)\b|n['\u2019]t\b", re.I)
 _NON_WORD = re.compile(r"[\W_]+")
 
 
@@ -154,7 +154,7 @@ def merge_near_duplicates(rules: Sequence[Rule], threshold: float = DEFAULT_THRE
     blocks: dict[tuple[str, bool], list[int]] = defaultdict(list)
     for representative in sorted(same_evidence):
         rule = rules[representative]
-        blocks[(rule.technology, bool(_NEGATION.search(rule.body)))].append(representative)
+        blocks[(rule.technology, bool(NEGATION_OR_AVERSION.search(rule.body)))].append(representative)
     merged: list[tuple[int, Rule]] = []
     for members in blocks.values():
         for group in _near_duplicate_groups(rules, members, threshold):

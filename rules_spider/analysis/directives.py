@@ -18,6 +18,7 @@ from rules_spider.analysis.antipatterns import AntiPattern, find_anti_pattern
 from rules_spider.analysis.cues import STRENGTH_RANK, Polarity, Strength, classify, may_be_directive
 from rules_spider.analysis.prose import ProseSentence, iter_prose
 from rules_spider.analysis.subjects import find_subjects
+from rules_spider.analysis.words import NEGATION
 from rules_spider.items import DocPage
 
 # Admonition kinds that are directives by themselves, and the strength they carry.
@@ -30,7 +31,6 @@ ALERT_ADMONITIONS: dict[str, Strength] = {
 }
 _ANAPHORA = re.compile(r"^(?:this|these|that|they|doing\s+so|otherwise|such|those)\b", re.I)
 _IT = re.compile(r"^it\b(?!['\u2019]s\s+(?:a\s+)?(?:good|best|recommended|important))(?!\s+is\s+(?:a\s+)?(?:good|best|strongly|highly|recommended|important|necessary))", re.I)
-_NEGATION = re.compile(r"\b(?:not|never|no\s+longer|cannot)\b|n['\u2019]t\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +128,7 @@ def _alert_directive(sentences: list[ProseSentence], known: frozenset[str], comm
     last = sentences[1] if len(sentences) > 1 and len(first.text.split()) < 8 else first
     evidence = first.unit[first.span.start : last.span.end]
     kind = first.admonition or "warning"
-    polarity: Polarity = "dont" if kind == "deprecated" or _NEGATION.search(evidence) else "do"
+    polarity: Polarity = "dont" if kind == "deprecated" or NEGATION.search(evidence) else "do"
     return Directive(
         sentence=evidence,
         evidence=evidence,

@@ -7,13 +7,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from rules_spider.analysis.sentences import Span, sentence_spans
+from rules_spider.analysis.words import ADMONITION_LABELS, ADMONITION_TITLE_ONLY
 from rules_spider.items import Block, DocPage
 
 # Admonition titles extraction may leave at the start of the block text.
-ADMONITION_TITLE = re.compile(
-    r"^\s*(?:note|tip|hint|warning|danger|caution|important|attention|deprecated|info|see\s+also|seealso|error)\s*[:!.]?\s*$",
-    re.I,
-)
+ADMONITION_TITLE = re.compile(rf"^\s*(?:{'|'.join(ADMONITION_LABELS + ADMONITION_TITLE_ONLY)})\s*[:!.]?\s*$", re.I)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,12 +16,12 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from rules_spider.analysis.antipatterns import AntiPattern
-from rules_spider.analysis.cues import IMPERATIVE_VERBS, classify, find_cues
+from rules_spider.analysis.cues import classify, find_cues
 from rules_spider.analysis.folding import Needs, WordSet, fold_case, passes
 from rules_spider.analysis.subjects import strip_backticks
+from rules_spider.analysis.words import IMPERATIVE_VERBS, LEADING_LABEL, NEGATION_OR_AVERSION
 
 _F = re.I
-_LABEL = re.compile(r"^\s*(?:[-*\u2022]\s+)?(?:\*\*)?(?:note|tip|hint|warning|important|caution|danger|attention|remember)(?:\*\*)?\s*[:!\u2014-]\s*", _F)
 _BULLET = re.compile(r"^\s*(?:[-*\u2022]|\d+[.)])\s+")
 # Gerunds after "we recommend" that read better as imperatives.
 _GERUNDS = {
@@ -73,7 +73,6 @@ _WORDS = WordSet(_REWRITE_NEEDS)
 _REWRITE_MASKS = tuple(_WORDS.masks(needs) for needs in _REWRITE_NEEDS)
 _PREFER_TAIL = re.compile(r",\s*(?:which|because|since|so|as|otherwise|and|but)\b.*$|;\s.*$", _F)
 _PRONOUN = re.compile(r"^(?:this|it|these|that|they|those|doing\s+so)$", _F)
-_NEGATION = re.compile(r"\b(?:not|never|no|avoid|cannot|without|instead|rather|deprecated)\b|n['\u2019]t\b", _F)
 _CLAUSE_BREAK = re.compile(r",\s|;\s|:\s|[.!]\s|\s[\u2014\u2013-]\s|\s(?:because|when|since|so\s+that|which|unless|otherwise|as\s+(?:this|it|that)|or\s+else|to\s+avoid|to\s+prevent|in\s+order\s+to|if)\s", _F)
 _TRAILING_STOP = re.compile(r"(?:\s+(?:the|a|an|to|and|or|of|with|for|in|on|at|by|from|when|if|that|your|you|is|are|be|only))+$", _F)
 # After cutting a long title mid-clause, these cannot end it either.
@@ -96,7 +95,7 @@ _PROSE_WORD = re.compile(r"[a-z][a-z']*[,;:]?")
 
 
 def _negations(text: str) -> int:
-    return len(_NEGATION.findall(text))
+    return len(NEGATION_OR_AVERSION.findall(text))
 
 
 def _finish(text: str) -> str:
@@ -126,7 +125,7 @@ def _anti_pattern_body(ap: AntiPattern) -> str | None:
 
 def imperative_body(sentence: str, anti_pattern: AntiPattern | None = None) -> str:
     """The rule body for a directive ``sentence`` (see the module docstring)."""
-    original = _BULLET.sub("", _LABEL.sub("", sentence)).strip()
+    original = _BULLET.sub("", LEADING_LABEL.sub("", sentence)).strip()
     original = _DISCOURSE.sub("", original)
     body = _anti_pattern_body(anti_pattern) if anti_pattern is not None else None
     if body is None:

@@ -66,12 +66,12 @@ class Command(ArgsCommand):
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         from rules_spider.outputs.build import RULES_FILE, build_outputs, load_previous_results, stored_run
+        from rules_spider.outputs.finalize import configured_build
         from rules_spider.outputs.pages import PAGES_FILE, read_page_records
         from rules_spider.outputs.parts import part_files
         from rules_spider.outputs.paths import UnsafePathError
         from rules_spider.outputs.batch_results import crawl_stats_from_results
         from rules_spider.writers.base import WriterRegistry
-        from rules_spider.review.decisions import decisions_in
 
         assert self.settings is not None
         params: BuildArgs = self.parse_args(BuildArgs, opts.spargs)
@@ -101,13 +101,7 @@ class Command(ArgsCommand):
             stored_run(out_dir),
             WriterRegistry(config.writers),
             pages=read_page_records([pages_path]) if pages_path.is_file() else None,
-            max_clusters=config.max_clusters,
-            random_state=config.cluster_random_state,
-            report=config.report,
-            context=config.render_context(catalog.name),
-            group_by=config.tree_group_by,
-            decisions=decisions_in(config.state_dir),
-            workers=config.close_workers,
+            **configured_build(config, catalog.name),
         )
         self._report(results, out_dir)
 

@@ -149,6 +149,19 @@ class CrawlPartsSource:
         return RulesFileStats(lines=rules, rules=rules, invalid=0, duplicates=0)
 
 
+def configured_build(config: RulesConfig, catalog_name: str) -> dict[str, Any]:
+    """The ``build_outputs`` keywords the settings decide, for a crawl's close step and ``scrapy build-rules``."""
+    return {
+        "max_clusters": config.max_clusters,
+        "random_state": config.cluster_random_state,
+        "report": config.report,
+        "context": config.render_context(catalog_name),
+        "group_by": config.tree_group_by,
+        "decisions": decisions_in(config.state_dir),
+        "workers": config.close_workers,
+    }
+
+
 def finalize_run(
     catalog: Catalog,
     config: RulesConfig,
@@ -178,13 +191,7 @@ def finalize_run(
         stored_run(catalog_dir),  # read inside the build's lock, before rules.jsonl is replaced
         WriterRegistry(config.writers),
         pages=pages,
-        max_clusters=config.max_clusters,
-        random_state=config.cluster_random_state,
-        report=config.report,
-        context=config.render_context(catalog.name),
-        group_by=config.tree_group_by,
-        decisions=decisions_in(config.state_dir),
-        workers=config.close_workers,
+        **configured_build(config, catalog.name),
         # The features of this batch's rules are kept: feedback can train on rules no longer in memory.
         record_in=config.state_dir,
         record_batch=record_batch,

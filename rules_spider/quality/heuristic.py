@@ -39,6 +39,7 @@ from rules_spider.analysis.cues import STRENGTH_RANK, classify
 from rules_spider.analysis.grounding import MIN_EVIDENCE_WORDS, evidence_in_text
 from rules_spider.analysis.keywords import STOP_WORDS
 from rules_spider.analysis.subjects import Subject, find_subjects, strip_backticks
+from rules_spider.analysis.words import VAGUE
 from rules_spider.items import Rule
 
 WEIGHTS: dict[str, float] = {
@@ -60,11 +61,6 @@ CATEGORY_VALUE: dict[str, float] = {
     "best_practice": 0.75,
 }
 STRENGTH_VALUE: dict[str | None, float] = {"must": 1.0, "should": 0.8, "prefer": 0.6, None: 0.3}
-_VAGUE = re.compile(
-    r"\b(?:best\s+practices?|good\s+practices?|properly|appropriate(?:ly)?|as\s+needed|when\s+necessary|if\s+needed|"
-    r"and\s+so\s+on|etc\b|the\s+right\s+way|as\s+appropriate|documented|correctly|carefully|where\s+possible)",
-    re.I,
-)
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 _STOP = frozenset(STOP_WORDS)
 
@@ -81,7 +77,7 @@ def _specificity(body: str, found: Sequence[Subject]) -> float:
         value = 0.35 if len(content) >= 3 else 0.0
     if versions:
         value += 0.15
-    if _VAGUE.search(body):
+    if VAGUE.search(body):
         value -= 0.30
     return min(1.0, max(0.0, value))
 
