@@ -15,7 +15,7 @@ from rules_spider.extraction.admonitions import (
     is_generic_title,
     resolve_kind,
 )
-from rules_spider.extraction.boilerplate import class_tokens, is_boilerplate
+from rules_spider.extraction.page_chrome import class_tokens, is_boilerplate
 from rules_spider.extraction.code import code_language, code_text
 from rules_spider.extraction.inline import INLINE_TAGS, clean_inline, clean_marked, gather_child, inline_marked, plain, raw_text
 from rules_spider.items import Block, BlockKind

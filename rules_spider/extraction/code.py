@@ -6,7 +6,7 @@ import re
 
 from lxml import etree
 
-from rules_spider.extraction.boilerplate import is_boilerplate
+from rules_spider.extraction.page_chrome import is_boilerplate
 
 _LANG_PREFIXES = ("language-", "lang-", "highlight-", "sourcecode-")
 _LANG_ATTRS = ("data-lang", "data-language", "lang")

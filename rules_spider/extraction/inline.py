@@ -15,7 +15,7 @@ import re
 
 from lxml import etree
 
-from rules_spider.extraction.boilerplate import is_boilerplate
+from rules_spider.extraction.page_chrome import is_boilerplate
 
 CODE_OPEN = "\x02"
 CODE_CLOSE = "\x03"

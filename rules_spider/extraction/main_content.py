@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from rules_spider.extraction.boilerplate import is_boilerplate
+from rules_spider.extraction.page_chrome import is_boilerplate
 
 
 # Most specific first: a theme's article wrapper beats a generic <main> that also

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from rules_spider.analysis.boilerplate import rejection_reason
+from rules_spider.analysis.unusable_sentences import rejection_reason
 from rules_spider.analysis.categories import categorize
 from rules_spider.analysis.code import block_language, extract_code_patterns
 from rules_spider.analysis.directives import Directive
