@@ -39,6 +39,7 @@ sys.path.insert(0, str(BENCH_DIR))
 from corpus import DEFAULT_OUT, SourceInfo, generate, is_dense, load_manifest  # noqa: E402
 from nginx_server import available as nginx_available  # noqa: E402
 from nginx_server import start_nginx  # noqa: E402
+from process_tree import process_tree_rss_kib  # noqa: E402
 from profile_top import top_functions  # noqa: E402
 from static_server import LOOPBACK_HOSTS_MAX, host_address, start_server, stop_server  # noqa: E402
 
@@ -91,35 +92,6 @@ def _ensure_corpus(root: Path, sources: int, pages: int, sites: list[Path], dens
     return generate(root, sources, pages, sites=sites, dense=dense)
 
 
-def _process_tree_rss_kib(root: int) -> tuple[int, int, list[tuple[str, int]]]:
-    """Summed VmRSS of ``root`` and all its descendants (worker processes included), the largest
-    VmHWM (peak) of one of them, and each process's (role, VmRSS), from /proc."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # the process ended meanwhile
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    total, largest, todo, processes = 0, 0, [root], []
-    while todo:
-        pid = todo.pop()
-        todo.extend(children.get(pid, ()))
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-            spawned = b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                rss = int(line.split()[1])
-                total += rss
-                processes.append(("worker" if spawned else "main", rss))
-            elif line.startswith("VmHWM:"):
-                largest = max(largest, int(line.split()[1]))
-    return total, largest, processes
-
-
 def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[str, Any]:
     """Run ``command`` (cwd: project root), wait for it with wait4 and return wall time, exit code, peak RSS.
 
@@ -143,7 +115,7 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
             if time.perf_counter() >= next_sample:
-                tree, largest, processes = _process_tree_rss_kib(process.pid)
+                tree, largest, processes = process_tree_rss_kib(process.pid)
                 if tree > peak_tree_kib:
                     peak_tree_kib, peak_tree_at, peak_tree_processes = tree, time.perf_counter() - started, processes
                 peak_process_kib = max(peak_process_kib, largest)

@@ -16,7 +16,8 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from corpus import _href, generate, load_manifest  # noqa: E402
 from profile_top import top_functions  # noqa: E402
-from run import _catalog_yaml, _process_tree_rss_kib  # noqa: E402
+from process_tree import process_tree_rss_kib  # noqa: E402
+from run import _catalog_yaml  # noqa: E402
 from static_server import start_server, stop_server  # noqa: E402
 
 
@@ -125,12 +126,14 @@ def test_profile_top_counts_own_time_and_skips_idle_waits(tmp_path: Path) -> Non
 
 
 def test_process_tree_rss_counts_children() -> None:
-    alone = _process_tree_rss_kib(os.getpid())
+    alone, _, processes = process_tree_rss_kib(os.getpid())
+    assert [role for role, _ in processes] == ["main"]
     child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         import time
 
         time.sleep(0.3)
-        assert _process_tree_rss_kib(os.getpid()) > alone > 0
+        total, _, processes = process_tree_rss_kib(os.getpid())
+        assert total > alone > 0 and len(processes) == 2
     finally:
         child.communicate(b"")
