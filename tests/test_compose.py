@@ -42,6 +42,28 @@ def test_a_dummy_it_stays_and_a_subject_not_named_is_prefixed():
         "`POOL_SIZE`: It is strongly recommended to keep it small.")
 
 
+def test_this_setting_inside_a_sentence_is_the_heading_it_sits_under_not_the_name_it_quotes():
+    # Scrapy's settings reference: the sentence names another setting, "this setting" is the heading's.
+    rules = rules_of(page("<h2>DOWNLOADER_MIDDLEWARES_BASE</h2><p>You should never modify this setting in your "
+                          "project, modify <code>DOWNLOADER_MIDDLEWARES</code> instead.</p>"))
+    rule = rules["You should never modify this setting in your project, modify DOWNLOADER_MIDDLEWARES instead."]
+    assert rule.subject == "DOWNLOADER_MIDDLEWARES_BASE"
+    assert rule.title.startswith("`DOWNLOADER_MIDDLEWARES_BASE`: You should never modify this setting")
+    # ... but an anaphor after the code it follows speaks of that code (Tornado's websocket notes)
+    rules = rules_of(page("<h2><code>tornado.websocket</code></h2><p>It is now allowed to override <code>prepare</code>"
+                          " in a handler, and this method may generate HTTP responses.</p>"))
+    assert rules["It is now allowed to override prepare in a handler, and this method may generate HTTP responses."
+                 ].subject == "prepare"
+
+
+def test_a_term_that_is_an_example_value_is_no_subject():
+    # Jinja's literals: the <dt> shows a value; the rule falls back to the heading.
+    rules = rules_of(page("<h2>Literals</h2><dl><dt>{'dict': 'of', 'key': 'and', 'value': 'pairs'}</dt>"
+                          "<dd><p>Keys must be unique and always have exactly one value.</p></dd></dl>"))
+    rule = rules["Keys must be unique and always have exactly one value."]
+    assert rule.subject == "Literals"
+
+
 def test_the_reason_and_the_replacement_travel_with_the_directive():
     rules = rules_of(page("<h2>Closing</h2><p>Always close the pool. Otherwise worker processes leak.</p>"
                           "<p>The <code>spawn()</code> helper is deprecated. Use <code>start()</code> instead.</p>"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from rules_spider.extraction.inline import code_spans
+from rules_spider.extraction.inline import CODE_OPEN, code_spans
 from rules_spider.units import Unit
 
 _LITERAL = re.compile(r"^(?:['\"].*['\"]|[-+]?\d[\d.,_]*[a-z]{0,3}|true|false|none|null|nil|undefined|yes|no|on|off)$", re.I)
@@ -27,6 +27,8 @@ _VERBS = (r"must|should|shall|can|cannot|can['\u2019]t|may|might|will|won['\u201
           r"|thread-?safe|safe(?!\s+to)|unsafe|only|never|always|required|reentrant|run|meant|intended|provided"
           r"|guaranteed)")
 ANAPHORA = re.compile(rf"^(?:it|this|these|those|(?:this|these|the)\s+(?:{_NOUNS}))(?=\s+(?:{_VERBS})\b)", re.I)
+# "... never modify this setting ...": the sentence is about the term it sits under, wherever it says so.
+_ANAPHOR_INSIDE = re.compile(rf"\b(?:this|these)\s+(?:{_NOUNS})\b", re.I)
 _GENERIC_HEADINGS = frozenset(
     "note notes warning warnings overview introduction example examples usage description details see also api "
     "reference parameters options arguments caveats limitations synopsis name discussion summary background "
@@ -34,6 +36,8 @@ _GENERIC_HEADINGS = frozenset(
 )
 # A <dt> or heading that is prose (an FAQ question, a sentence) is context, not a name.
 _PROSE_TERM = re.compile(r"\?\s*$|^(?:\S+\s+){6,}")
+# ... and one that opens with a quote, bracket, brace or digit is an example value ({'key': 'value'}, 42).
+_VALUE_TERM = re.compile(r"^[\[{(\"'\d]")
 MAX_SUBJECT_CHARS = 60
 _DEPRECATION_NOTE = re.compile(r"^(?:deprecated|removed)\b", re.I)
 
@@ -63,11 +67,12 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     spans = [s.strip() for s in code_spans(unit.marked)]
     named = [s for s in spans if 1 < len(s) <= MAX_SUBJECT_CHARS and not _LITERAL.match(s)]
     term = short_term(unit.term) if unit.term else None
-    if term and (_PROSE_TERM.search(term) or term.lower().rstrip(":") in _GENERIC_HEADINGS):
+    if term and (_PROSE_TERM.search(term) or _VALUE_TERM.match(term) or term.lower().rstrip(":") in _GENERIC_HEADINGS):
         term = None
     if term:
         deprecation = unit.admonition == "deprecated" or _DEPRECATION_NOTE.match(unit.text)
-        if not named or deprecation or ANAPHORA.match(unit.text) or _bare(named[0]) == _bare(term):
+        if (not named or deprecation or ANAPHORA.match(unit.text) or _anaphor_first(unit.marked)
+                or _bare(named[0]) == _bare(term)):
             return term, True  # a deprecation note names what replaces the term; the term is what it is about
         return named[0], True
     if named:
@@ -76,6 +81,14 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
         if _is_subject_heading(heading):
             return heading.strip(), False
     return None, False
+
+
+def _anaphor_first(marked: str) -> bool:
+    """ "this setting" before any code the sentence quotes: it speaks of the term, not of what it quotes
+    ("never modify this setting, modify `X` instead"; but "override `prepare`, and this method ...")."""
+    match = _ANAPHOR_INSIDE.search(marked)
+    code = marked.find(CODE_OPEN)
+    return match is not None and (code < 0 or match.start() < code)
 
 
 _NOT_SUBJECT_HEADING = re.compile(r"^(?:step\s+\d|version\s|v?\d+(?:\.\d+)+|release|what|how|why|when|where|who|"
