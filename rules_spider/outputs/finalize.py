@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +27,8 @@ from rules_spider.outputs.build import build_outputs, stored_run
 from rules_spider.outputs.pages import read_page_records
 from rules_spider.outputs.parts import PAGES_SUFFIX, iter_part_lines, run_stats_path
 from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
-from rules_spider.outputs.rule_sources import parse_rule_line
+from rules_spider.outputs.rule_sources import SpilledSource, parse_rule_line
 from rules_spider.outputs.rules_io import RulesFileStats
-from rules_spider.outputs.spill import TechnologySpill
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.review.decisions import decisions_in
 from rules_spider.writers.base import WriterRegistry
@@ -103,7 +102,7 @@ def sorted_rules(rules: list[Rule]) -> list[Rule]:
     return out
 
 
-class CrawlPartsSource:
+class CrawlPartsSource(SpilledSource):
     """A crawl's part files as a build's rule source (``outputs.rule_sources``): per technology, the
     rules of pages not superseded, merged across pages, in an order that depends on the rules alone."""
 
@@ -112,24 +111,18 @@ class CrawlPartsSource:
     def __init__(self, parts: Iterable[Path], superseded: set[str]) -> None:
         self.parts = [p for p in parts if p.is_file()]
         self.superseded = frozenset(superseded)
-        self._spill: TechnologySpill | None = None
 
     def open(self, scratch: Path) -> list[str]:
-        directory = scratch / "parts"
-        directory.mkdir()
-        self._spill = TechnologySpill(directory)
+        return self._spill_lines(scratch / "parts", self._rule_lines())
+
+    def _rule_lines(self) -> Iterator[tuple[str, str]]:
         for path, line in iter_part_lines(self.parts):
             technology = line_technology(line)
             if technology is None or not technology.strip():
                 # One bad rule must not cost the run its outputs: skip it, say which.
                 logger.warning("Skipping a line of %s that is no rule with a technology: %.200s", path, line)
                 continue
-            self._spill.add(technology, line)
-        self._spill.flush()
-        return self._spill.technologies()
-
-    def size(self) -> int:
-        return sum(self._spill.counts.values()) if self._spill is not None else 0
+            yield technology, line
 
     def rules(self, technology: str) -> tuple[list[Rule], int]:
         if self._spill is None:

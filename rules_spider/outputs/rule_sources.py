@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -62,34 +62,46 @@ def parse_rule_line(line: str, origin: object) -> Rule | None:
         return None
 
 
-class RulesFileSource:
+class SpilledSource:
+    """A source whose ``open`` sorts its input's lines into per-technology scratch files."""
+
+    _spill: TechnologySpill | None = None
+
+    def _spill_lines(self, directory: Path, lines: Iterable[tuple[str, str]]) -> list[str]:
+        """Spill (technology, line) pairs under ``directory`` (created here); the technologies, sorted."""
+        directory.mkdir()
+        self._spill = TechnologySpill(directory)
+        for technology, line in lines:
+            self._spill.add(technology, line)
+        self._spill.flush()
+        return self._spill.technologies()
+
+    def size(self) -> int:
+        return sum(self._spill.counts.values()) if self._spill is not None else 0
+
+
+class RulesFileSource(SpilledSource):
     """A rules.jsonl: every valid rule, the first of each (technology, id); with ``only_pages``, only
     the rules of those pages."""
 
     def __init__(self, path: Path, only_pages: frozenset[str] | None = None) -> None:
         self.rules_path = Path(path)
         self.only_pages = only_pages
-        self._spill: TechnologySpill | None = None
         self._lines = self._invalid = 0
 
     def open(self, scratch: Path) -> list[str]:
         if not self.rules_path.exists():
             logger.warning("No rules file at %s; building empty outputs", self.rules_path)
             return []
-        directory = scratch / f"rules-file-{id(self)}"
-        directory.mkdir()
-        self._spill = TechnologySpill(directory)
+        return self._spill_lines(scratch / f"rules-file-{id(self)}", self._valid_lines())
+
+    def _valid_lines(self) -> Iterator[tuple[str, str]]:
         for _, line, rule in iter_rule_lines(self.rules_path):
             self._lines += 1
             if rule is None:
                 self._invalid += 1
             elif self.only_pages is None or self.only_pages.intersection([rule.url, *rule.urls]):
-                self._spill.add(rule.technology, line)
-        self._spill.flush()
-        return self._spill.technologies()
-
-    def size(self) -> int:
-        return sum(self._spill.counts.values()) if self._spill is not None else 0
+                yield rule.technology, line
 
     def rules(self, technology: str) -> tuple[list[Rule], int]:
         if self._spill is None:
