@@ -18,7 +18,8 @@ from scrapy.settings import Settings
 from rules_spider.compose import PageInfo
 from rules_spider.learning import QualityPrediction, SelfImprovingEngine
 from rules_spider.learning.state_dir import UnsafePathError
-from rules_spider.page_rules import Selection, page_to_rules, unit_context
+from rules_spider.page_rules import Selection, page_to_rules
+from rules_spider.units.stored import unit_context
 from rules_spider.rulemodel.persistence import CARD_FILE, RuleModelError, load_rule_model, state_model_dir
 from rules_spider.units import Unit
 

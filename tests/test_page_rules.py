@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rules_spider.compose import PageInfo
-from rules_spider.page_rules import Selection, page_to_rules, unit_from_context
+from rules_spider.page_rules import Selection, page_to_rules
+from rules_spider.units.stored import unit_from_context
 from rules_spider.rulemodel.persistence import load_rule_model
 
 INFO = PageInfo(url="https://docs.example/pool.html", source_name="Pool", technology="python")

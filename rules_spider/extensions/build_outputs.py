@@ -19,7 +19,6 @@ from scrapy.spiders import Spider
 from scrapy.utils.asyncio import run_in_thread
 
 from rules_spider.config import rules_config
-from rules_spider.outputs.finalize import finalize_run, save_run_summary
 from rules_spider.pipelines.page_rules import PageRulesPipeline
 from rules_spider.outputs.summary import CrawlSummary
 from rules_spider.outputs.parts import run_parts_path
@@ -46,6 +45,9 @@ class BuildOutputsOnClose:
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         if not hasattr(spider, "catalog"):
             return
+        # Imported at close: the crawl process has no use for the build (nor scikit-learn) before.
+        from rules_spider.outputs.finalize import finalize_run, save_run_summary
+
         stats = {**self.crawler.stats.get_stats(), "finish_reason": reason}
         extraction = self.crawler.get_item_pipeline(PageRulesPipeline)
         superseded = extraction.superseded if extraction is not None else {}

@@ -18,8 +18,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-from scipy.stats import theilslopes
 
 SECONDS_PER_DAY = 86_400.0
 MIN_TREND_POINTS = 3
@@ -52,6 +50,10 @@ def value_trend(values: Sequence[float], epoch_seconds: Sequence[float]) -> Tren
     """The trend of ``values`` over time, or None below 3 points or one distinct time."""
     if len(values) < MIN_TREND_POINTS or len(set(epoch_seconds)) < 2:
         return None
+    # Imported here: the crawl process imports this module, and needs NumPy only once there is feedback.
+    import numpy as np
+    from scipy.stats import theilslopes
+
     days = (np.asarray(epoch_seconds, dtype=np.float64) - min(epoch_seconds)) / SECONDS_PER_DAY
     result = theilslopes(np.asarray(values, dtype=np.float64), days, alpha=0.95)
     return Trend(

@@ -50,7 +50,7 @@ from rules_spider.learning.scoring import score_breakdown, signal_history
 from rules_spider.learning.snapshots import Snapshot, read_snapshot, write_snapshot
 from rules_spider.learning.store import FeedbackStore, RuleRecord
 from rules_spider.learning.training import TrainingReport, retrain_from_store
-from rules_spider.page_rules import unit_of_rule
+from rules_spider.units.stored import unit_of_rule
 from rules_spider.rulemodel.loading import current_rule_model
 from rules_spider.rulemodel.persistence import LoadedRuleModel, RuleModelError
 

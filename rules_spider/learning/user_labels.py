@@ -15,7 +15,7 @@ from datetime import datetime
 
 from rules_spider.learning.signals import is_variant_outcome
 from rules_spider.learning.store import FeedbackStore, StoredUnitLabel
-from rules_spider.page_rules import unit_from_context, unit_of_rule
+from rules_spider.units.stored import unit_from_context, unit_of_rule
 from rules_spider.rulemodel.retrain import UserLabel
 
 POSITIVE_MEAN = 0.5

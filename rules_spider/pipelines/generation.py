@@ -21,7 +21,7 @@ from rules_spider.config import rules_config
 from rules_spider.generation.base import GeneratorOutputError, RuleGenerator
 from rules_spider.generation.registry import make_generator
 from rules_spider.items import DocPage, Rule
-from rules_spider.page_rules import unit_context
+from rules_spider.units.stored import unit_context
 
 logger = logging.getLogger(__name__)
 

@@ -21,8 +21,7 @@ from scrapy.exceptions import DropItem
 from rules_spider.compose import PageInfo
 from rules_spider.config import rules_config
 from rules_spider.items import DocPage
-from rules_spider.page_rules import PageResult, Selection, page_to_rules
-from rules_spider.rulemodel.loading import current_rule_model
+from rules_spider.page_task import PageResult, Selection, model_summary, run
 from rules_spider.workers import page_pool
 
 logger = logging.getLogger(__name__)
@@ -50,11 +49,6 @@ class PageRulesPipeline:
             keep_units=config.generator != "extractive",
             candidate_threshold=config.llm_candidate_threshold,
         )
-        # Load the model here once, so a missing or unusable one stops the crawl at its start, not per page.
-        model = current_rule_model(self.selection.state_dir)
-        crawler.stats.set_value("rules/quality_model", model.card.model_version)
-        logger.info("Selecting rules with rule model %s (threshold %.3f) from %s", model.card.model_version,
-                    model.threshold if config.rule_threshold is None else config.rule_threshold, model.path)
         # content hash -> (URL, source) of the page kept for that content so far
         self._kept: dict[str, tuple[str, str]] = {}
         self.superseded: dict[str, str] = {}
@@ -63,11 +57,19 @@ class PageRulesPipeline:
     def from_crawler(cls, crawler: Crawler) -> PageRulesPipeline:
         return cls(crawler)
 
+    async def open_spider(self) -> None:
+        # A worker loads the model now, so a missing or unusable one stops the crawl at its start, not
+        # per page; the crawl process itself never loads it (nor scikit-learn).
+        version, threshold, path = await self.pool.run(model_summary, self.selection.state_dir)
+        self.stats.set_value("rules/quality_model", version)
+        chosen = threshold if self.selection.threshold is None else self.selection.threshold
+        logger.info("Selecting rules with rule model %s (threshold %.3f) from %s", version, chosen, path)
+
     async def process_item(self, item: object) -> object:
         if not isinstance(item, DocPage):
             return item
         html, item.html = item.html, ""
-        result: PageResult = await self.pool.run(page_to_rules, html, page_info(item), self.selection)
+        result: PageResult = await self.pool.run(run, html, page_info(item), self.selection)
         for key, count in result.counts.items():
             self.stats.inc_value(key, count)
         item.title, item.content_hash, item.language = result.title, result.content_hash, result.language

@@ -10,27 +10,34 @@ runs per page; with no feedback in the window, pages pass through unchanged.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 
 from scrapy.crawler import Crawler
 
 from rules_spider.config import rules_config
 from rules_spider.items import DocPage
-from rules_spider.learning.engine import SelfImprovingEngine
 from rules_spider.learning.engine_results import QualityPrediction
 from rules_spider.learning.scoring import score_breakdown, signal_history
+from rules_spider.learning.store import FeedbackStore
 
 logger = logging.getLogger(__name__)
 
 
 class QualityPipeline:
     def __init__(self, crawler: Crawler):
-        config = rules_config(crawler)
+        self.config = config = rules_config(crawler)
         self.stats = crawler.stats
-        with SelfImprovingEngine.from_config(config) as engine:
-            self.history = signal_history(engine.store, None, since=engine.window_start())
-            self.threshold = engine.threshold
-            self.engine_config = engine.config
+        with FeedbackStore(config.state_dir) as store:
+            since = datetime.now(UTC) - timedelta(hours=config.feedback_window_hours)
+            self.history = signal_history(store, None, since=since)
+        self.threshold: float | None = None
         if self.history:
+            # Only with feedback to apply: the engine loads the rule model (and scikit-learn), which the
+            # crawl process otherwise leaves to the workers.
+            from rules_spider.learning.engine import SelfImprovingEngine
+
+            with SelfImprovingEngine.from_config(config) as engine:
+                self.threshold = engine.threshold
             logger.info("Applying feedback on %d rules (threshold %s)", len(self.history), self.threshold)
 
     @classmethod
@@ -48,9 +55,9 @@ class QualityPipeline:
                     QualityPrediction(rule_id=rule.id, predicted_quality=rule.quality_score, confidence_interval=None,
                                       interval_level=None, model=rule.quality_model, basis="model", detail=""),
                     points,
-                    learning_rate=self.engine_config.learning_rate,
-                    min_signals=self.engine_config.min_feedback_signals,
-                    window_days=self.engine_config.feedback_window_hours / 24,
+                    learning_rate=self.config.feedback_learning_rate,
+                    min_signals=self.config.min_feedback_signals,
+                    window_days=self.config.feedback_window_hours / 24,
                     quality_threshold=self.threshold,
                 )
                 self.stats.inc_value("rules/feedback_applied")
