@@ -56,6 +56,25 @@ def test_this_setting_inside_a_sentence_is_the_heading_it_sits_under_not_the_nam
                  ].subject == "prepare"
 
 
+def test_a_parameter_quoted_under_a_signature_is_named_with_its_api():
+    # Tornado's iostream reference: the sentence names the parameter, the rule must name the method too.
+    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.Stream.read_into">'
+                          '<span class="sig-name descname">read_into</span>(buf)</dt><dd><p>Read into a buffer.</p>'
+                          "<p><code>buf</code> must be a writable buffer into which data will be read.</p></dd></dl>"))
+    rule = rules["buf must be a writable buffer into which data will be read."]
+    assert rule.subject == "pkg.Stream.read_into()"
+    assert rule.title.startswith("`pkg.Stream.read_into()`: `buf` must be a writable buffer")
+
+
+def test_several_dt_of_one_option_name_it_and_its_argument_names_the_option():
+    # git's option lists: three <dt> forms of one option, then its <dd>.
+    rules = rules_of(page("<dl><dt>-S[&lt;keyid&gt;]</dt><dt>--gpg-sign[=&lt;keyid&gt;]</dt><dt>--no-gpg-sign</dt><dd>"
+                          "<p>GPG-sign commits. The <code>keyid</code> argument is optional; if specified, it must be "
+                          "stuck to the option without a space.</p></dd></dl>"))
+    rule = rules["The keyid argument is optional; if specified, it must be stuck to the option without a space."]
+    assert rule.subject == "--gpg-sign[=<keyid>]"
+
+
 def test_a_term_that_is_an_example_value_is_no_subject():
     # Jinja's literals: the <dt> shows a value; the rule falls back to the heading.
     rules = rules_of(page("<h2>Literals</h2><dl><dt>{'dict': 'of', 'key': 'and', 'value': 'pairs'}</dt>"

@@ -50,6 +50,8 @@ def short_term(term: str) -> str:
         options = [o.strip() for o in text.split(", ")]
         longest = [o for o in options if o.startswith("--")]
         text = (longest or options)[0]
+    elif ", " in text and "(" not in text:
+        text = text.split(", ", 1)[0]  # the names of one item (several <dt> before its <dd>): the first
     paren = text.find("(")
     if paren > 0 and re.match(r"^[\w.$:]+$", text[:paren]):
         text = text[:paren] + "()"
@@ -72,7 +74,7 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     if term:
         deprecation = unit.admonition == "deprecated" or _DEPRECATION_NOTE.match(unit.text)
         if (not named or deprecation or ANAPHORA.match(unit.text) or _anaphor_first(unit.marked)
-                or _bare(named[0]) == _bare(term)):
+                or _bare(named[0]) == _bare(term) or _member_of(named[0], term)):
             return term, True  # a deprecation note names what replaces the term; the term is what it is about
         return named[0], True
     if named:
@@ -81,6 +83,17 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
         if _is_subject_heading(heading):
             return heading.strip(), False
     return None, False
+
+
+_PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+# A callable, a class or an option: what has parameters or attributes (a module's term does not).
+_API_TERM = re.compile(r"\(\)$|^-|(?:^|\.)[A-Z][\w$]*$")
+
+
+def _member_of(name: str, term: str) -> bool:
+    """A bare lower-case name quoted under an API's term is one of its parameters or attributes
+    ("`buf` must be a writable buffer" under ``BaseIOStream.read_into()``): the rule is about the API."""
+    return bool(_PLAIN_NAME.match(name)) and bool(_API_TERM.search(term))
 
 
 def _anaphor_first(marked: str) -> bool:

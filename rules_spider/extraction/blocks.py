@@ -172,6 +172,7 @@ class BlockWalker:
                 language = _DOMAIN_LANGUAGES[token]
                 break
         term: str | None = None
+        after_term = False  # several <dt> before one <dd> are one item's forms ("-S", "--gpg-sign", ...)
         for child in el:
             tag = child.tag
             if not isinstance(tag, str) or is_boilerplate(child):
@@ -180,11 +181,14 @@ class BlockWalker:
                 marked = inline_marked(child)
                 if not marked:
                     continue
-                term = _term_name(child, plain(marked))
+                name = _term_name(child, plain(marked))
+                term = f"{term}, {name}" if after_term and term and name else name
+                after_term = True
                 # An API signature (Sphinx domains) keeps its language; it is what is documented, not an example.
                 signature = "sig" in class_tokens(child)
                 out.append(_block("term", marked, term=term, language=language if signature else None))
             else:
+                after_term = False
                 for block in self._nested(child):
                     if block.term is None:  # an inner <dl> already named its own terms
                         block.term = term
