@@ -75,6 +75,30 @@ def test_several_dt_of_one_option_name_it_and_its_argument_names_the_option():
     assert rule.subject == "--gpg-sign[=<keyid>]"
 
 
+def test_a_prose_heading_that_opens_with_type_is_no_go_declaration():
+    # Go's spec: "Type switches" is a topic; "func Println" would be a declaration.
+    rules = rules_of(page("<h2>Type switches</h2><p>The types listed in the cases of a type switch must all be "
+                          "different.</p>"))
+    rule = rules["The types listed in the cases of a type switch must all be different."]
+    assert rule.subject == "Type switches"
+    assert not rule.title.startswith("`")
+
+
+def test_an_opening_it_is_not_replaced_by_a_name_the_sentence_gives_later():
+    # Jinja's async notes: "it" is async support, not the setting that enables it.
+    rules = rules_of(page("<h2>Async Support</h2><p>It must still be enabled with "
+                          "<code>Environment(enable_async=True)</code>.</p>"))
+    rule = rules["It must still be enabled with Environment(enable_async=True)."]
+    assert rule.title == "It must still be enabled with `Environment(enable_async=True)`."
+
+
+def test_a_sentence_that_introduces_an_example_ends_before_its_colon():
+    rules = rules_of(page("<h2>html_annotate</h2><p>Doclist should be ordered from oldest to newest, like:</p>"
+                          "<pre>doclist = [('Hello world!', 'version 1')]</pre>"))
+    rule = rules["Doclist should be ordered from oldest to newest, like:"]
+    assert rule.title.endswith("ordered from oldest to newest.")
+
+
 def test_a_term_that_is_an_example_value_is_no_subject():
     # Jinja's literals: the <dt> shows a value; the rule falls back to the heading.
     rules = rules_of(page("<h2>Literals</h2><dl><dt>{'dict': 'of', 'key': 'and', 'value': 'pairs'}</dt>"

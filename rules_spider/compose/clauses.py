@@ -56,8 +56,13 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text and text[0].islower() and not text.startswith("`") else text
 
 
+# What introduces an example the rule does not quote ("..., like:", "as follows:"): cut with the colon.
+_INTRODUCER = re.compile(r",?\s+(?:like|like\s+this|like\s+so|as\s+follows|such\s+as|for\s+example|for\s+instance"
+                         r"|e\.g\.)\s*:\s*$", re.I)
+
+
 def sentence_end(text: str) -> str:
-    text = text.rstrip()
+    text = _INTRODUCER.sub("", text.rstrip())
     return text if text.endswith((".", "!", "?", ".)", '."', ".\u201d")) else text.rstrip(":;,") + "."
 
 
@@ -68,6 +73,8 @@ def name_subject(text: str, subject: str | None, is_code: bool) -> str:
     shown = f"`{subject}`"
     match = ANAPHORA.match(text)
     if match:
+        if mentions(text[match.end():], subject):  # "It must be enabled with `X`": "it" is not `X`
+            return text
         return shown + text[match.end():]
     if _MODAL_OPENING.match(text):
         return f"{shown} {text[:1].lower()}{text[1:]}"

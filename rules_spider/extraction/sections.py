@@ -15,7 +15,7 @@ PREAMBLE_LEVEL = 0
 # "CMAKE_BUILD_TYPE", "--no-verify", "Class: fs.Dir".
 _SIGNATURE_HEADING = re.compile(
     r"^(?:(?:class|event|method|property|static\s+method)\s*:\s*)?[\w$.\[\]'\"-]+\s*\(.*\)$"
-    r"|^(?:func|type|var|const)\s+(?:\([^)]*\)\s*)?\w+"
+    r"|^(?-i:func|type|var|const)\s+(?:\([^)]*\)\s*)?\w+"  # Go's keywords, in lower case ("Type switches" is prose)
     r"|^-{1,2}\w[\w-]*(?:[= ].*)?$"
     r"|^[A-Za-z_][\w]*(?:(?:_|\.|::)[\w]+)+(?:\(\))?$",
     re.I,
