@@ -99,6 +99,14 @@ def test_a_sentence_that_introduces_an_example_ends_before_its_colon():
     assert rule.title.endswith("ordered from oldest to newest.")
 
 
+def test_quoted_code_that_is_a_value_is_no_subject():
+    # Click's shell completion: "(args, incomplete)" is what the method returns, not what the rule is about.
+    rules = rules_of(page("<h2>Custom shells</h2><p>The method must return a <code>(args, incomplete)</code> tuple.</p>"))
+    rule = rules["The method must return a (args, incomplete) tuple."]
+    assert rule.subject != "(args, incomplete)"
+    assert rule.title.count("(args, incomplete)") == 1
+
+
 def test_a_term_that_is_an_example_value_is_no_subject():
     # Jinja's literals: the <dt> shows a value; the rule falls back to the heading.
     rules = rules_of(page("<h2>Literals</h2><dl><dt>{'dict': 'of', 'key': 'and', 'value': 'pairs'}</dt>"

@@ -36,7 +36,8 @@ _GENERIC_HEADINGS = frozenset(
 )
 # A <dt> or heading that is prose (an FAQ question, a sentence) is context, not a name.
 _PROSE_TERM = re.compile(r"\?\s*$|^(?:\S+\s+){6,}")
-# ... and one that opens with a quote, bracket, brace or digit is an example value ({'key': 'value'}, 42).
+# ... and a term or quoted code that opens with a quote, bracket, brace or digit is a value ({'key': 'value'},
+# (args, incomplete), 42), not a name.
 _VALUE_TERM = re.compile(r"^[\[{(\"'\d]")
 MAX_SUBJECT_CHARS = 60
 _DEPRECATION_NOTE = re.compile(r"^(?:deprecated|removed)\b", re.I)
@@ -67,7 +68,7 @@ def _bare(name: str) -> str:
 def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     """(subject, whether it is code) for a unit: what its rule must name."""
     spans = [s.strip() for s in code_spans(unit.marked)]
-    named = [s for s in spans if 1 < len(s) <= MAX_SUBJECT_CHARS and not _LITERAL.match(s)]
+    named = [s for s in spans if 1 < len(s) <= MAX_SUBJECT_CHARS and not _LITERAL.match(s) and not _VALUE_TERM.match(s)]
     term = short_term(unit.term) if unit.term else None
     if term and (_PROSE_TERM.search(term) or _VALUE_TERM.match(term) or term.lower().rstrip(":") in _GENERIC_HEADINGS):
         term = None
