@@ -18,7 +18,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from rules_spider.analysis.dedupe import merge_near_duplicates
 from rules_spider.catalog import Catalog
 from rules_spider.config import RulesConfig
 from rules_spider.items import Rule, rule_dict
@@ -134,6 +133,10 @@ class CrawlPartsSource(SpilledSource):
                 rules.append(rule)
         # Part files hold rules in the order pages happened to arrive; the merge keeps the first of
         # equally good near-duplicates, so it gets them in an order that depends on the rules alone.
+        # Imported where the merge runs (a build worker, when there are any): the crawl process that sorts
+        # the part files has no use for scikit-learn.
+        from rules_spider.analysis.dedupe import merge_near_duplicates
+
         merged = merge_near_duplicates(sorted_rules(rules))
         logger.info("Merged %d %s rules into %d (near-duplicates across pages)", len(rules), technology, len(merged))
         return merged, 0
@@ -161,8 +164,6 @@ def finalize_run(
     part_paths: list[Path],
     summaries: list[CrawlSummary],
 ) -> BatchResults:
-    from rules_spider.learning.engine import SelfImprovingEngine
-
     catalog_dir = config.catalog_dir(catalog.name)
     superseded = {url for summary in summaries for url in summary.superseded_pages}
     page_parts = [part.with_suffix(PAGES_SUFFIX) for part in part_paths]
@@ -171,7 +172,10 @@ def finalize_run(
     batch_id = summary.run_id if summary else catalog.name
 
     def record_batch(rule_ids: list[str]) -> None:
-        # Earns a global reward when the batch's observed quality beats the last one.
+        # Earns a global reward when the batch's observed quality beats the last one. Imported once the
+        # tree is in place: the engine loads scikit-learn, which the build's own process need not hold.
+        from rules_spider.learning.engine import SelfImprovingEngine
+
         with SelfImprovingEngine.from_config(config) as engine:
             engine.record_batch(batch_id, rule_ids)
 
