@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rules_spider import settings as defaults
 from rules_spider.items import Rule, Section
 from rules_spider.units.scored import ScoredUnit
 
@@ -24,12 +25,12 @@ class Selection:
     """How rules are chosen: the model's own threshold unless one is given; ``max_rules`` only as a safety bound."""
 
     threshold: float | None = None
-    max_rules: int = 200
+    max_rules: int = defaults.RULES_MAX_RULES_PER_PAGE
     state_dir: Path | None = None
     keep_units: bool = False  # return the scored units too (LLM generators work from them)
     # Units at or above this probability are returned for an LLM generator, which may find guidance
     # the threshold missed; below it they are not worth the prompt tokens.
-    candidate_threshold: float = 0.3
+    candidate_threshold: float = defaults.RULES_LLM_CANDIDATE_THRESHOLD
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -46,7 +46,7 @@ from rules_spider.learning.engine_results import (
     Recommendation,
     ScoreBreakdown,
 )
-from rules_spider.learning.scoring import score_breakdown, signal_history
+from rules_spider.learning.scoring import score_breakdown, signal_history, window_start
 from rules_spider.learning.snapshots import Snapshot, read_snapshot, write_snapshot
 from rules_spider.learning.store import FeedbackStore, RuleRecord
 from rules_spider.learning.training import TrainingReport, retrain_from_store
@@ -145,7 +145,7 @@ class SelfImprovingEngine:
         self.close()
 
     def window_start(self) -> datetime:
-        return datetime.now(UTC) - timedelta(hours=self.config.feedback_window_hours)
+        return window_start(self.config.feedback_window_hours)
 
     # -- feedback ---------------------------------------------------------------
 

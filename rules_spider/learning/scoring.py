@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from rules_spider.learning.awards import feedback_adjustment, trend_bonus, value_trend
 from rules_spider.learning.engine_results import QualityPrediction, ScoreBreakdown
 from rules_spider.learning.signals import is_variant_outcome
 from rules_spider.learning.store import FeedbackStore
+
+def window_start(hours: float) -> datetime:
+    """When the feedback window of ``hours`` (``RULES_FEEDBACK_WINDOW_HOURS``) opens, seen from now."""
+    return datetime.now(UTC) - timedelta(hours=hours)
+
 
 # (value, epoch seconds) of each signal of a rule, oldest first.
 History = Mapping[str, list[tuple[float, float]]]

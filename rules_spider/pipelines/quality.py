@@ -10,14 +10,13 @@ runs per page; with no feedback in the window, pages pass through unchanged.
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
 
 from scrapy.crawler import Crawler
 
 from rules_spider.config import rules_config
 from rules_spider.items import DocPage
 from rules_spider.learning.engine_results import QualityPrediction
-from rules_spider.learning.scoring import score_breakdown, signal_history
+from rules_spider.learning.scoring import score_breakdown, signal_history, window_start
 from rules_spider.learning.store import FeedbackStore
 
 logger = logging.getLogger(__name__)
@@ -28,8 +27,7 @@ class QualityPipeline:
         self.config = config = rules_config(crawler)
         self.stats = crawler.stats
         with FeedbackStore(config.state_dir) as store:
-            since = datetime.now(UTC) - timedelta(hours=config.feedback_window_hours)
-            self.history = signal_history(store, None, since=since)
+            self.history = signal_history(store, None, since=window_start(config.feedback_window_hours))
         self.threshold: float | None = None
         if self.history:
             # Only with feedback to apply: the engine loads the rule model (and scikit-learn), which the
