@@ -39,7 +39,7 @@ VAGUE = re.compile(rf"\b(?:{'|'.join(VAGUE_PHRASES)})\b", _F)
 # A word each phrase of VAGUE_PHRASES contains (lower-cased, for ``folding.has_words``).
 VAGUE_WORDS: tuple[str, ...] = (
     "practice", "documentation", "docs", "guidelines", "right", "properly", "appropriate", "needed", "necessary",
-    "possible", "carefully", "correctly", "careful", "so", "etc", "documented",
+    "possible", "carefully", "correctly", "careful", "so on", "etc", "documented",
 )  # fmt: skip
 
 # Base-form verbs that open an instruction ("Set max_connections to ...").
