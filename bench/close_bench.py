@@ -31,7 +31,7 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
-from process_tree import process_tree_rss_kib  # noqa: E402
+from process_tree import process_tree_memory  # noqa: E402
 
 TARGET_SECONDS_100K = 15.0
 _WORDS = ("alpha", "bravo", "delta", "gamma", "kappa", "omega", "sigma", "theta", "zeta", "lambda")
@@ -89,18 +89,19 @@ def _reset_peak_rss() -> bool:
 
 
 class _TreeSampler(threading.Thread):
-    """Samples this process and its workers every 0.1 s: the largest summed RSS and the largest worker."""
+    """Samples this process and its workers every 0.1 s: the largest summed RSS and PSS, and the largest worker."""
 
     def __init__(self) -> None:
         super().__init__(daemon=True)
         self.stop = threading.Event()
-        self.tree_kib = self.worker_kib = 0
+        self.tree_kib = self.tree_pss_kib = self.worker_kib = 0
 
     def run(self) -> None:
         while not self.stop.wait(0.1):
-            tree, _, processes = process_tree_rss_kib(os.getpid())
-            self.tree_kib = max(self.tree_kib, tree)
-            self.worker_kib = max([self.worker_kib, *(rss for role, rss in processes if role == "worker")])
+            sample = process_tree_memory(os.getpid())
+            self.tree_kib = max(self.tree_kib, sample.rss_kib)
+            self.tree_pss_kib = max(self.tree_pss_kib, sample.pss_kib)
+            self.worker_kib = max([self.worker_kib, *(rss for role, rss in sample.processes if role == "worker")])
 
 
 def run_one(count: int, formats: str, source: Path | None, profile: bool, workers: str) -> dict:
@@ -142,7 +143,8 @@ def run_one(count: int, formats: str, source: Path | None, profile: bool, worker
     return {"rules_in": count, "rules_out": results.total_rules_generated, "seconds": round(seconds, 2),
             "rss_before_mib": rss_before,
             "peak_rss_mib": peak if peak is not None else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-            "tree_peak_rss_mib": sampler.tree_kib // 1024, "workers_peak_rss_mib": sampler.worker_kib // 1024 or None,
+            "tree_peak_rss_mib": sampler.tree_kib // 1024, "tree_peak_pss_mib": sampler.tree_pss_kib // 1024,
+            "workers_peak_rss_mib": sampler.worker_kib // 1024 or None,
             "clusters": len(results.clusters)}
 
 
@@ -182,7 +184,7 @@ def main() -> int:
         print(f"{count:>7d} rules -> {result['rules_out']:>7d} kept, {result['clusters']} clusters: "
               f"{result['seconds']:6.1f} s, RSS {result['rss_before_mib']} MiB before, peak {result['peak_rss_mib']} MiB"
               + (f", largest worker {result['workers_peak_rss_mib']} MiB" if result["workers_peak_rss_mib"] else "")
-              + f", all processes {result['tree_peak_rss_mib']} MiB"
+              + f", all processes {result['tree_peak_rss_mib']} MiB RSS ({result['tree_peak_pss_mib']} MiB PSS)"
               + verdict)
     return 0
 

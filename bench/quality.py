@@ -32,6 +32,7 @@ from rules_spider.items import DocPage
 from rules_spider.page_rules import Selection, page_to_rules
 from rules_spider.rulemodel.train_corpus import corpus_matrix
 from rules_spider.rulemodel.training import leave_one_set_out, mean_of
+from rules_spider.settings import RULES_SKIP_PAGE_KINDS
 
 _GREP = re.compile(r"\b(?:should|must|never|avoid)\b", re.I)
 
@@ -101,25 +102,33 @@ def main() -> int:
     units = report.units
     matrix = corpus_matrix(units)
     started = time.perf_counter()
-    rows, _ = leave_one_set_out(matrix.counts, matrix.labels, matrix.groups)
+    rows, held_out = leave_one_set_out(matrix.counts, matrix.labels, matrix.groups)
     print(f"rule model: nested leave-one-set-out in {time.perf_counter() - started:.0f} s")
+    # As a crawl selects: the held-out set's threshold, and no rules from RULES_SKIP_PAGE_KINDS pages.
+    skipped = np.asarray([u.unit.page_kind in RULES_SKIP_PAGE_KINDS for u in units])
+    thresholds = {row.name: row.threshold for row in rows}
+    crawl = np.asarray([int(s >= thresholds[g] and not k) for s, g, k in zip(held_out, matrix.groups, skipped)])
     cue = cue_extractor_selects(units)
     grep = np.asarray([int(bool(_GREP.search(u.unit.text))) for u in units])
-    print(f"{'held-out set':12s} {'units':>6s} {'pos':>5s} | {'model P':>7s} {'R':>6s} | {'cue P':>6s} {'R':>6s} | "
-          f"{'grep P':>6s} {'R':>6s}")
+    print(f"{'held-out set':12s} {'units':>6s} {'pos':>5s} | {'model P':>7s} {'R':>6s} | {'crawl P':>7s} {'R':>6s} | "
+          f"{'cue P':>6s} {'R':>6s} | {'grep P':>6s} {'R':>6s}")
     sums: dict[str, list[float | None]] = defaultdict(list)
     for row in rows:
         mask = matrix.groups == row.name
         y = matrix.labels[mask]
+        crawl_p, crawl_r = _pr(y, crawl[mask])
         cue_p, cue_r = _pr(y, cue[mask])
         grep_p, grep_r = _pr(y, grep[mask])
-        for key, value in (("mp", row.precision), ("mr", row.recall), ("cp", cue_p), ("cr", cue_r),
+        for key, value in (("mp", row.precision), ("mr", row.recall), ("sp", crawl_p), ("sr", crawl_r),
+                           ("cp", cue_p), ("cr", cue_r),
                            ("gp", grep_p), ("gr", grep_r)):
             sums[key].append(value)
         print(f"{row.name:12s} {row.units:6d} {row.positives:5d} | {_f(row.precision)} {_f(row.recall)} | "
-              f"{_f(cue_p)} {_f(cue_r)} | {_f(grep_p)} {_f(grep_r)}")
+              f" {_f(crawl_p)} {_f(crawl_r)} | {_f(cue_p)} {_f(cue_r)} | {_f(grep_p)} {_f(grep_r)}")
     print(f"{'mean':12s} {'':6s} {'':5s} | " + " | ".join(
-        f"{_f(mean_of(sums[a]))} {_f(mean_of(sums[b]))}" for a, b in (("mp", "mr"), ("cp", "cr"), ("gp", "gr"))))
+        f"{_f(mean_of(sums[a]))} {_f(mean_of(sums[b]))}" for a, b in (("mp", "mr"), ("sp", "sr"), ("cp", "cr"), ("gp", "gr"))))
+    print(f"crawl: the model's selection with RULES_SKIP_PAGE_KINDS={RULES_SKIP_PAGE_KINDS} (pages of those kinds "
+          "yield no rules)")
     rng = random.Random(0)
     paths_by_set: dict[str, list[str]] = defaultdict(list)
     for u in units:

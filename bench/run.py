@@ -39,7 +39,7 @@ sys.path.insert(0, str(BENCH_DIR))
 from corpus import DEFAULT_OUT, SourceInfo, generate, is_dense, load_manifest  # noqa: E402
 from nginx_server import available as nginx_available  # noqa: E402
 from nginx_server import start_nginx  # noqa: E402
-from process_tree import process_tree_rss_kib  # noqa: E402
+from process_tree import process_tree_memory  # noqa: E402
 from profile_top import top_functions  # noqa: E402
 from static_server import LOOPBACK_HOSTS_MAX, host_address, start_server, stop_server  # noqa: E402
 
@@ -96,12 +96,15 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
     """Run ``command`` (cwd: project root), wait for it with wait4 and return wall time, exit code, peak RSS.
 
     ``peak_rss_mib`` is wait4's ru_maxrss: the largest single process of the run (the
-    crawl, or a worker it reaped). ``peak_tree_rss_mib`` samples the sum over the
-    process and its children every 0.25 s: what the run needs from the machine at once.
+    crawl, or a worker it reaped). ``peak_tree_rss_mib`` samples the sum of VmRSS over the
+    process and its children every 0.25 s, ``peak_tree_pss_mib`` the sum of their Pss (shared pages
+    split among the processes that map them, not counted in each): what the run needs from the
+    machine at once.
     """
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     peak_tree_kib, peak_tree_at, peak_tree_processes = 0, 0.0, []
+    peak_tree_pss_kib = 0
     peak_process_kib = 0
     next_sample = 0.0
     with log_path.open("wb") as log:
@@ -115,10 +118,12 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
                 pid, status, usage = os.wait4(process.pid, 0)
                 break
             if time.perf_counter() >= next_sample:
-                tree, largest, processes = process_tree_rss_kib(process.pid)
-                if tree > peak_tree_kib:
-                    peak_tree_kib, peak_tree_at, peak_tree_processes = tree, time.perf_counter() - started, processes
-                peak_process_kib = max(peak_process_kib, largest)
+                sample = process_tree_memory(process.pid)
+                if sample.rss_kib > peak_tree_kib:
+                    peak_tree_kib, peak_tree_at = sample.rss_kib, time.perf_counter() - started
+                    peak_tree_processes = sample.processes
+                peak_tree_pss_kib = max(peak_tree_pss_kib, sample.pss_kib)
+                peak_process_kib = max(peak_process_kib, sample.largest_hwm_kib)
                 next_sample = time.perf_counter() + 0.25
             time.sleep(0.05)
     process.returncode = os.waitstatus_to_exitcode(status)  # reaped by wait4; keep Popen consistent
@@ -128,6 +133,7 @@ def _run_measured(command: list[str], log_path: Path, timeout: float) -> dict[st
         # Linux reports ru_maxrss in KiB; wait4 gives this child's own peak (and its reaped children's).
         "peak_rss_mib": usage.ru_maxrss / 1024,
         "peak_tree_rss_mib": peak_tree_kib / 1024,
+        "peak_tree_pss_mib": peak_tree_pss_kib / 1024,
         # when the tree peaked (seconds into the run) and what each of its processes held then
         "peak_tree_at_seconds": round(peak_tree_at, 2),
         "peak_tree_processes_mib": [[role, round(rss / 1024)] for role, rss in sorted(peak_tree_processes)],
@@ -265,6 +271,7 @@ def summarise(runs: list[dict[str, Any]], scale: tuple[int, int]) -> tuple[list[
             end_to_end_ok=project["wall_seconds"] < TARGET_WALL_SECONDS if at_full_scale else None,
             peak_rss_mib=project["peak_rss_mib"],
             peak_tree_rss_mib=project["peak_tree_rss_mib"],
+            peak_tree_pss_mib=project.get("peak_tree_pss_mib"),
             # The machine must hold the crawl and its workers at once: the target is on the summed tree.
             peak_process_rss_mib=project["peak_process_rss_mib"],
             peak_rss_ok=project["peak_tree_rss_mib"] <= TARGET_RSS_MIB if at_full_scale else None,
@@ -276,6 +283,8 @@ def summarise(runs: list[dict[str, Any]], scale: tuple[int, int]) -> tuple[list[
                      f"{verdict(comparison['peak_process_rss_ok'])}")
         lines.append(f"  all processes (tree) RSS    {project['peak_tree_rss_mib']:7.0f} MiB target <= {TARGET_RSS_MIB:.0f} MiB at 100x50 "
                      f"{verdict(comparison['peak_rss_ok'])}")
+        lines.append(f"  all processes (tree) PSS    {_fmt(project.get('peak_tree_pss_mib'), '7.0f')} MiB (shared pages "
+                     "split among the processes that map them)")
         held = " + ".join(f"{role} {mib}" for role, mib in project.get("peak_tree_processes_mib", []))
         if held:
             lines.append(f"    at {project['peak_tree_at_seconds']:.1f} s of {project['wall_seconds']:.1f} s: {held} MiB")

@@ -16,7 +16,7 @@ sys.path.insert(0, str(BENCH_DIR))
 
 from corpus import _href, generate, load_manifest  # noqa: E402
 from profile_top import top_functions  # noqa: E402
-from process_tree import process_tree_rss_kib  # noqa: E402
+from process_tree import process_tree_memory  # noqa: E402
 from run import _catalog_yaml  # noqa: E402
 from static_server import start_server, stop_server  # noqa: E402
 
@@ -125,15 +125,18 @@ def test_profile_top_counts_own_time_and_skips_idle_waits(tmp_path: Path) -> Non
     assert "Condition.wait" not in "\n".join(lines)
 
 
-def test_process_tree_rss_counts_children() -> None:
-    alone, _, processes = process_tree_rss_kib(os.getpid())
-    assert [role for role, _ in processes] == ["main"]
+def test_process_tree_memory_counts_children_and_splits_shared_pages() -> None:
+    alone = process_tree_memory(os.getpid())
+    assert [role for role, _ in alone.processes] == ["main"]
+    assert 0 < alone.pss_kib <= alone.rss_kib
     child = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
     try:
         import time
 
         time.sleep(0.3)
-        total, _, processes = process_tree_rss_kib(os.getpid())
-        assert total > alone > 0 and len(processes) == 2
+        both = process_tree_memory(os.getpid())
+        assert both.rss_kib > alone.rss_kib and len(both.processes) == 2
+        # the two Pythons share the interpreter's pages: summed RSS counts them twice, PSS once
+        assert alone.pss_kib < both.pss_kib < both.rss_kib
     finally:
         child.communicate(b"")

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scrapy.settings import BaseSettings
 
 from rules_spider import settings as project_settings
+from rules_spider.units.unit import PageKind
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -44,6 +45,7 @@ class RulesConfig(BaseModel):
     max_rules_per_page: int = Field(ge=1)
     llm_candidate_threshold: float = Field(ge=0.0, le=1.0)
     rule_threshold: float | None = Field(ge=0.0, le=1.0)
+    skip_page_kinds: tuple[PageKind, ...]
     use_learned_model: bool
     feedback_window_hours: float = Field(gt=0)
     min_feedback_signals: int = Field(ge=1)
@@ -107,6 +109,7 @@ class RulesConfig(BaseModel):
             max_rules_per_page=values.getint("RULES_MAX_RULES_PER_PAGE"),
             llm_candidate_threshold=values.getfloat("RULES_LLM_CANDIDATE_THRESHOLD"),
             rule_threshold=_optional_float(values.get("RULES_RULE_THRESHOLD")),
+            skip_page_kinds=tuple(k.strip() for k in values.getlist("RULES_SKIP_PAGE_KINDS") if k.strip()),
             use_learned_model=values.getbool("RULES_USE_LEARNED_MODEL"),
             feedback_window_hours=values.getfloat("RULES_FEEDBACK_WINDOW_HOURS"),
             min_feedback_signals=values.getint("RULES_MIN_FEEDBACK_SIGNALS"),

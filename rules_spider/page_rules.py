@@ -48,6 +48,9 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
     result.counts["units/candidates"] += len(units)
     if not units:
         return result
+    if units[0].page_kind in selection.skip_page_kinds:
+        result.counts[f"rules/skipped/page_kind/{units[0].page_kind}"] += 1
+        return result
     probabilities = model.model.proba_from_counts(model.model.counts(units))
     threshold = model.threshold if selection.threshold is None else selection.threshold
     chosen = sorted((i for i, p in enumerate(probabilities) if p >= threshold), key=lambda i: (-probabilities[i], i))

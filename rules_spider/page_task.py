@@ -31,6 +31,8 @@ class Selection:
     # Units at or above this probability are returned for an LLM generator, which may find guidance
     # the threshold missed; below it they are not worth the prompt tokens.
     candidate_threshold: float = defaults.RULES_LLM_CANDIDATE_THRESHOLD
+    # Pages of these kinds (units.page_kind) yield no rules.
+    skip_page_kinds: frozenset[str] = frozenset(defaults.RULES_SKIP_PAGE_KINDS)
 
 
 @dataclass(slots=True)

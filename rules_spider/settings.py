@@ -102,6 +102,11 @@ RULES_LLM_MAX_CONCURRENT = 4
 RULES_MAX_RULES_PER_PAGE = 200
 # Units an LLM generator sees: those the rule model gives at least this probability of being guidance.
 RULES_LLM_CANDIDATE_THRESHOLD = 0.3
+# Page kinds (units.page_kind) whose pages yield no rules. Contributing guides (patch etiquette, code
+# review, bug reports, the project's own coding style) speak to the project's developers, not to code
+# that uses it: in the labeled corpus 4 of their 401 units are guidance, and the rule model's held-out
+# picks on them were right once in 35.
+RULES_SKIP_PAGE_KINDS: list[str] = ["contributing"]
 
 # --- Rule model ------------------------------------------------------------
 # P(guidance) a unit needs to become a rule (and a rule to keep after its feedback adjustment).

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from pydantic import ValidationError
+from scrapy.settings import Settings
+
 from rules_spider.compose import PageInfo
+from rules_spider.config import RulesConfig
 from rules_spider.page_rules import Selection, page_to_rules
 from rules_spider.units.stored import unit_from_context
 from rules_spider.rulemodel.persistence import load_rule_model
@@ -50,3 +55,18 @@ def test_empty_and_foreign_pages_give_no_rules():
     assert not empty.has_content and not empty.rules
     german = page_to_rules(PAGE.replace('lang="en"', 'lang="de"'), INFO, Selection())
     assert german.has_content and not german.rules and german.counts["rules/skipped/not_english"] == 1
+
+
+def test_contributing_pages_yield_no_rules_unless_their_kind_is_let_through():
+    contributing = PageInfo(url="https://docs.example/contributing.html", source_name="Pool", technology="python")
+    skipped = page_to_rules(PAGE, contributing, Selection())
+    assert not skipped.rules and skipped.counts["rules/skipped/page_kind/contributing"] == 1
+    assert page_to_rules(PAGE, contributing, Selection(skip_page_kinds=frozenset())).rules
+
+
+def test_the_skipped_page_kinds_setting_reaches_the_selection_and_rejects_unknown_kinds():
+    assert RulesConfig.from_settings(Settings()).skip_page_kinds == ("contributing",)
+    assert RulesConfig.from_settings(Settings({"RULES_SKIP_PAGE_KINDS": "changelog,tutorial"})).skip_page_kinds == (
+        "changelog", "tutorial")
+    with pytest.raises(ValidationError, match="blog"):
+        RulesConfig.from_settings(Settings({"RULES_SKIP_PAGE_KINDS": ["blog"]}))

@@ -48,6 +48,7 @@ class PageRulesPipeline:
             state_dir=config.state_dir if config.use_learned_model else None,
             keep_units=config.generator != "extractive",
             candidate_threshold=config.llm_candidate_threshold,
+            skip_page_kinds=frozenset(config.skip_page_kinds),
         )
         # content hash -> (URL, source) of the page kept for that content so far
         self._kept: dict[str, tuple[str, str]] = {}
