@@ -128,8 +128,10 @@ class Rule:
     cluster: int | None = None
     subject: str | None = None
     # The candidate unit the rule was composed from (units.Unit fields): feedback on the rule
-    # becomes a labeled unit for the rule model, and the review page shows its context.
-    unit: dict | None = field(default=None, repr=False)
+    # becomes a labeled unit for the rule model, and the review page shows its context. A build's
+    # technology pass only copies it out, so its sources hand it over as its ``unit_json`` text:
+    # a third of the dict's memory, and the pass holds a technology's every rule at once.
+    unit: dict | str | None = field(default=None, repr=False)
 
 
 _RULE_FIELDS = tuple(f.name for f in fields(Rule))
@@ -141,6 +143,7 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
     return {name: getattr(rule, name) for name in _RULE_FIELDS}
 
 
-def unit_json(unit: dict) -> str:
-    """A rule's ``unit`` as JSON, keys sorted: the one form rules.jsonl and the feedback store keep."""
-    return json.dumps(unit, ensure_ascii=False, sort_keys=True)
+def unit_json(unit: dict | str) -> str:
+    """A rule's ``unit`` as JSON, keys sorted: the one form rules.jsonl and the feedback store keep
+    (a build's passes hold it in that form already: see ``Rule.unit``)."""
+    return unit if isinstance(unit, str) else json.dumps(unit, ensure_ascii=False, sort_keys=True)

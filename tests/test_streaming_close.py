@@ -114,6 +114,9 @@ def test_part_lines_reach_their_technology(tmp_path, caplog):
         _, catalog_dir = run_close(tmp_path, ["python", "go"], lines)
     written = [json.loads(line) for line in (catalog_dir / "rules.jsonl").read_text().splitlines()]
     assert sorted((r["id"], r["technology"]) for r in written) == sorted((r["id"], r["technology"]) for r in rules)
+    # the passes hold units as their JSON text: they come out as the same objects, not as strings
+    units = {r["id"]: r["unit"] for r in written}
+    assert [units[r["id"]] for r in rules[:2]] == [rules[0]["unit"], rules[1]["unit"]]
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 2
 
 

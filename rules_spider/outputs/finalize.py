@@ -26,7 +26,7 @@ from rules_spider.outputs.build import build_outputs, stored_run
 from rules_spider.outputs.pages import read_page_records
 from rules_spider.outputs.parts import PAGES_SUFFIX, iter_part_lines, run_stats_path
 from rules_spider.outputs.batch_results import BatchResults, CatalogInfo, page_counts
-from rules_spider.outputs.rule_sources import SpilledSource, parse_rule_line
+from rules_spider.outputs.rule_sources import SpilledSource, parse_pass_rule_line
 from rules_spider.outputs.rules_io import RulesFileStats
 from rules_spider.outputs.summary import CrawlSummary, merge_summaries
 from rules_spider.review.decisions import decisions_in
@@ -128,7 +128,7 @@ class CrawlPartsSource(SpilledSource):
             return [], 0
         rules = []
         for line in self._spill.lines(technology):
-            rule = parse_rule_line(line, "a part file")
+            rule = parse_pass_rule_line(line, "a part file")
             if rule is not None and rule.url not in self.superseded:
                 rules.append(rule)
         # Part files hold rules in the order pages happened to arrive; the merge keeps the first of

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
-from rules_spider.items import Rule
+from rules_spider.items import Rule, unit_json
 from rules_spider.outputs.rules_io import InvalidRuleError, RulesFileStats, iter_rule_lines, rule_from_mapping
 from rules_spider.outputs.spill import TechnologySpill
 
@@ -60,6 +61,27 @@ def parse_rule_line(line: str, origin: object) -> Rule | None:
     except (ValueError, TypeError) as exc:
         logger.warning("Skipping invalid rule from %s: %s", origin, exc)
         return None
+
+
+def parse_pass_rule_line(line: str, origin: object) -> Rule | None:
+    """``parse_rule_line`` for a build's technology pass, which holds a technology's every rule at once:
+    the rule's ``unit`` as its JSON text, and the strings many rules repeat (a page's URL and headings,
+    the source, the model version) shared instead of one copy per rule."""
+    rule = parse_rule_line(line, origin)
+    if rule is None:
+        return None
+    if rule.unit is not None:
+        rule.unit = unit_json(rule.unit)
+    for name in _REPEATED:
+        value = getattr(rule, name)
+        if value is not None:
+            setattr(rule, name, sys.intern(value))
+    rule.section = [sys.intern(heading) for heading in rule.section]
+    rule.urls = [sys.intern(url) for url in rule.urls]
+    return rule
+
+
+_REPEATED = ("technology", "framework", "source_name", "url", "category", "generator", "quality_model")
 
 
 class SpilledSource:
@@ -108,7 +130,7 @@ class RulesFileSource(SpilledSource):
             return [], 0
         rules, seen, duplicates = [], set(), 0
         for line in self._spill.lines(technology):
-            rule = parse_rule_line(line, self.rules_path)
+            rule = parse_pass_rule_line(line, self.rules_path)
             if rule is None:
                 continue
             if rule.id in seen:
