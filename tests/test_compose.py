@@ -155,3 +155,23 @@ def test_version_notes_and_history_rows_become_statements_with_their_version():
 )
 def test_titles_are_complete_clauses_never_cut_mid_clause(sentence: str, title: str):
     assert title_clause(sentence) == title
+
+
+def test_a_sentence_that_points_back_is_said_with_the_sentence_it_leans_on():
+    rules = rules_of(page("<h2>Assignments</h2><p>It is not possible to set variables inside a block and have "
+                          "them show up outside of it. This also applies to loops.</p>"))
+    rule = rules["This also applies to loops."]
+    assert rule.title == ("It is not possible to set variables inside a block and have them show up outside of it. "
+                          "This also applies to loops.")
+    assert rule.evidence == ("It is not possible to set variables inside a block and have them show up outside of "
+                             "it. This also applies to loops.")
+    # a dummy "it" opens a sentence that stands on its own
+    assert rules["It is not possible to set variables inside a block and have them show up outside of it."].evidence \
+        == "It is not possible to set variables inside a block and have them show up outside of it."
+
+
+def test_a_pointing_opening_the_term_resolves_needs_no_antecedent():
+    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.Pool.close">'
+                          '<span class="sig-name descname">close</span>()</dt><dd><p>Closes the pool. '
+                          "This method must not be called twice.</p></dd></dl>"))
+    assert rules["This method must not be called twice."].title == "`pkg.Pool.close()` must not be called twice."

@@ -34,6 +34,17 @@ _REASON = re.compile(
 _REPLACEMENT = re.compile(r"\b(?:instead|use\s|replaced\s+by|in\s+favou?r\s+of|superseded\s+by|prefer\s|"
                           r"switch\s+to|migrate\s+to|alias\s+(?:for|of))", re.I)
 _DEPRECATION = re.compile(r"\bdeprecat|\bremoved\b|\bwill be removed\b|\bno longer supported\b", re.I)
+# A sentence that cannot be read without the one before it: it opens with a demonstrative ("This also
+# applies to loops.", "These must be set first.") or a connective that answers it ("To avoid this, ...",
+# "In this case, ...", "That is, ...", "But ..."). An opening "it" is not one: it is usually a dummy
+# ("It is not possible to ...") or the term the unit documents.
+_POINTS_BACK = re.compile(
+    r"^(?:this|that|these|those)\b(?!\s+(?:is|are)\s+(?:a|an|the|how|why|what)\b)"
+    r"|^(?:but|however|otherwise|instead|also|here|then|so|thus|hence)\b"
+    r"|^(?:in\s+(?:this|that|such\s+a|either)\s+case|to\s+avoid\s+(?:this|that|it)|for\s+(?:this|that)\s+reason"
+    r"|because\s+of\s+(?:this|that)|as\s+a\s+result|in\s+other\s+words|meaning\s+that|in\s+addition)\b",
+    re.I,
+)
 TITLE_MAX_CHARS = 160
 _MIN_CLAUSE_CHARS = 40
 
@@ -112,6 +123,11 @@ def title_clause(text: str) -> str:
         if cuts:
             return sentence_end(text[: cuts[-1]])  # the longest complete part that fits
     return sentence_end(text)
+
+
+def points_back(sentence: str) -> bool:
+    """Whether ``sentence`` needs the sentence before it to be understood."""
+    return bool(_POINTS_BACK.match(sentence.strip()))
 
 
 def is_reason(sentence: str | None) -> bool:

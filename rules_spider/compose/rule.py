@@ -16,6 +16,7 @@ from rules_spider.compose.clauses import (
     mentions,
     name_subject,
     names_replacement,
+    points_back,
     sentence_end,
     split_version_note,
     title_clause,
@@ -63,6 +64,11 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         statement = f"{shown} changed"
     else:
         statement = rest
+    evidence = unit.text
+    lead = _antecedent(unit, statement, page_text)
+    if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
+        statement = f"{sentence_end(lead)} {statement}"
+        evidence = f"{lead} {unit.text}"
     context = ""
     if subject and not mentions(statement, subject, subject_is_code):
         if subject_is_code:
@@ -71,10 +77,9 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
             context = f"{subject}: "
     title = title_clause(f"{statement.rstrip('.')}{suffix}" if suffix else statement)
     body = context + sentence_end(f"{statement.rstrip('.')}{suffix}" if suffix else statement)
-    evidence = unit.text
     extra = _companion(unit)
     if extra is not None:
-        joined = f"{unit.text} {extra}"
+        joined = f"{evidence} {extra}"
         if joined in page_text:
             evidence = joined
         body = f"{body} {extra}"
@@ -107,6 +112,14 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         quality_score=round(float(probability), 4),
         subject=subject,
     )
+
+
+def _antecedent(unit: Unit, statement: str, page_text: str) -> str | None:
+    """The sentence before the unit when the unit's statement points back to it ("This also applies to
+    loops.") and nothing else named what it points to; only when the two stand together on the page."""
+    if unit.kind not in ("sentence", "admonition") or not unit.previous or not points_back(statement):
+        return None
+    return unit.previous if f"{unit.previous} {unit.text}" in page_text else None
 
 
 def _companion(unit: Unit) -> str | None:
