@@ -175,3 +175,12 @@ def test_a_pointing_opening_the_term_resolves_needs_no_antecedent():
                           '<span class="sig-name descname">close</span>()</dt><dd><p>Closes the pool. '
                           "This method must not be called twice.</p></dd></dl>"))
     assert rules["This method must not be called twice."].title == "`pkg.Pool.close()` must not be called twice."
+
+
+def test_this_function_under_a_documented_term_is_the_term_not_the_sentence_before():
+    rules = rules_of(page('<dl class="py function"><dt class="sig sig-object py" id="hmac.compare_digest">'
+                          '<span class="sig-name descname">compare_digest</span>(a, b)</dt><dd><p>Compare the two digests. '
+                          "This function uses an approach designed to prevent timing analysis.</p></dd></dl>"))
+    rule = rules["This function uses an approach designed to prevent timing analysis."]
+    assert rule.evidence == "This function uses an approach designed to prevent timing analysis."
+    assert rule.title.startswith("`hmac.compare_digest()`")

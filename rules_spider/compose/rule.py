@@ -22,7 +22,7 @@ from rules_spider.compose.clauses import (
     title_clause,
     without_preamble,
 )
-from rules_spider.compose.subject import choose_subject
+from rules_spider.compose.subject import choose_subject, opens_with_term_anaphor
 from rules_spider.extraction.inline import backticked, code_spans
 from rules_spider.ids import rule_id
 from rules_spider.items import Rule, Section
@@ -65,7 +65,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     else:
         statement = rest
     evidence = unit.text
-    lead = _antecedent(unit, statement, page_text)
+    lead = None if subject_is_code and unit.term and opens_with_term_anaphor(statement) else _antecedent(
+        unit, statement, page_text)
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
         statement = f"{sentence_end(lead)} {statement}"
         evidence = f"{lead} {unit.text}"

@@ -97,6 +97,11 @@ def _member_of(name: str, term: str) -> bool:
     return bool(_PLAIN_NAME.match(name)) and bool(_API_TERM.search(term))
 
 
+def opens_with_term_anaphor(text: str) -> bool:
+    """ "This function ...", "These options ...": an opening that a documented term can stand for."""
+    return bool(_ANAPHOR_INSIDE.match(text))
+
+
 def _anaphor_first(marked: str) -> bool:
     """ "this setting" before any code the sentence quotes: it speaks of the term, not of what it quotes
     ("never modify this setting, modify `X` instead"; but "override `prepare`, and this method ...")."""
