@@ -158,16 +158,18 @@ def test_titles_are_complete_clauses_never_cut_mid_clause(sentence: str, title: 
 
 
 def test_a_sentence_that_points_back_is_said_with_the_sentence_it_leans_on():
-    rules = rules_of(page("<h2>Assignments</h2><p>It is not possible to set variables inside a block and have "
-                          "them show up outside of it. This also applies to loops.</p>"))
+    rules = rules_of(page("<h2>Assignments</h2><p>Please keep in mind that it is not possible to set variables "
+                          "inside a block and have them show up outside of it. This also applies to loops.</p>"))
     rule = rules["This also applies to loops."]
     assert rule.title == ("It is not possible to set variables inside a block and have them show up outside of it. "
                           "This also applies to loops.")
-    assert rule.evidence == ("It is not possible to set variables inside a block and have them show up outside of "
-                             "it. This also applies to loops.")
+    assert rule.evidence == ("Please keep in mind that it is not possible to set variables inside a block and have "
+                             "them show up outside of it. This also applies to loops.")
     # a dummy "it" opens a sentence that stands on its own
-    assert rules["It is not possible to set variables inside a block and have them show up outside of it."].evidence \
-        == "It is not possible to set variables inside a block and have them show up outside of it."
+    dummy = rules_of(page("<h2>Assignments</h2><p>Blocks have their own scope. It is not possible to set "
+                          "variables inside a block and have them show up outside of it.</p>"))
+    opening = "It is not possible to set variables inside a block and have them show up outside of it."
+    assert dummy[opening].evidence == opening
 
 
 def test_a_pointing_opening_the_term_resolves_needs_no_antecedent():

@@ -68,7 +68,7 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     lead = None if subject_is_code and unit.term and opens_with_term_anaphor(statement) else _antecedent(
         unit, statement, page_text)
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
-        statement = f"{sentence_end(lead)} {statement}"
+        statement = f"{sentence_end(without_preamble(lead))} {statement}"
         evidence = f"{lead} {unit.text}"
     context = ""
     if subject and not mentions(statement, subject, subject_is_code):
