@@ -65,8 +65,7 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     else:
         statement = rest
     evidence = unit.text
-    lead = None if subject_is_code and unit.term and opens_with_term_anaphor(statement) else _antecedent(
-        unit, statement, page_text)
+    lead = _antecedent(unit, statement, subject_is_code, page_text)
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
         statement = f"{sentence_end(without_preamble(lead))} {statement}"
         evidence = f"{lead} {unit.text}"
@@ -115,10 +114,13 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     )
 
 
-def _antecedent(unit: Unit, statement: str, page_text: str) -> str | None:
+def _antecedent(unit: Unit, statement: str, subject_is_code: bool, page_text: str) -> str | None:
     """The sentence before the unit when the unit's statement points back to it ("This also applies to
-    loops.") and nothing else named what it points to; only when the two stand together on the page."""
+    loops.") and nothing else named what it points to (a documented term stands for "this function");
+    only when the two stand together on the page."""
     if unit.kind not in ("sentence", "admonition") or not unit.previous or not points_back(statement):
+        return None
+    if subject_is_code and unit.term and opens_with_term_anaphor(statement):
         return None
     return unit.previous if f"{unit.previous} {unit.text}" in page_text else None
 

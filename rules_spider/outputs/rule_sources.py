@@ -63,6 +63,10 @@ def parse_rule_line(line: str, origin: object) -> Rule | None:
         return None
 
 
+# Rule fields whose strings many rules of one technology repeat.
+_REPEATED = ("technology", "framework", "source_name", "url", "category", "generator", "quality_model")
+
+
 def parse_pass_rule_line(line: str, origin: object) -> Rule | None:
     """``parse_rule_line`` for a build's technology pass, which holds a technology's every rule at once:
     the rule's ``unit`` as its JSON text, and the strings many rules repeat (a page's URL and headings,
@@ -79,9 +83,6 @@ def parse_pass_rule_line(line: str, origin: object) -> Rule | None:
     rule.section = [sys.intern(heading) for heading in rule.section]
     rule.urls = [sys.intern(url) for url in rule.urls]
     return rule
-
-
-_REPEATED = ("technology", "framework", "source_name", "url", "category", "generator", "quality_model")
 
 
 class SpilledSource:
