@@ -7,6 +7,7 @@ import dataclasses
 import json
 import logging
 import re
+import sys
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,8 @@ from scrapy.settings import Settings
 from rules_spider.catalog import Catalog, DocumentationSource
 from rules_spider.config import RulesConfig
 from rules_spider.items import Rule, rule_dict
+from rules_spider.learning.batches import BATCHES_KEY
+from rules_spider.learning.store import FeedbackStore
 from rules_spider.outputs import build, export
 from rules_spider.outputs.batch_results import BatchResults
 from rules_spider.outputs.export import export_rules
@@ -167,3 +170,13 @@ def test_export_clusters_again_when_the_tree_does_not_account_for_the_rules(tmp_
     (tmp_path / "project").mkdir()
     export_rules(out / "rules.jsonl", tmp_path / "project", "frameworks", ["cursor"], REGISTRY)
     assert calls == [1]
+
+
+def test_the_close_step_records_its_batch_without_the_engine(tmp_path, monkeypatch):
+    # The engine imports scikit-learn and SciPy: seconds and ~60 MiB of a building process whose
+    # workers do the clustering.
+    monkeypatch.setitem(sys.modules, "rules_spider.learning.engine", None)
+    close(tmp_path, 30, ["python"])
+    with FeedbackStore(tmp_path / "state") as store:
+        history = store.get_state(BATCHES_KEY)["history"]
+    assert [entry["n_rules"] for entry in history] == [30]

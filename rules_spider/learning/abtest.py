@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
-from scipy.stats import fisher_exact, mannwhitneyu, norm
 
 from rules_spider.learning.signals import AB_TEST_CONTEXT_KEY
 
@@ -132,6 +131,9 @@ def compare_variants(
     if _is_binary(a) and _is_binary(b):
         test_name, statistic, p_value = _proportions_test(a, b)
     else:
+        # scipy.stats takes ~2.5 s to import; the engine (and every close step) imports this module.
+        from scipy.stats import mannwhitneyu
+
         result = mannwhitneyu(a, b, alternative="two-sided")
         test_name, statistic, p_value = (
             "mann-whitney-u",
@@ -154,6 +156,8 @@ def compare_variants(
 
 
 def _proportions_test(a: np.ndarray, b: np.ndarray) -> tuple[str, float, float]:
+    from scipy.stats import fisher_exact, norm  # imported when a test runs (see above)
+
     success_a, success_b = int(a.sum()), int(b.sum())
     n_a, n_b = len(a), len(b)
     pooled = (success_a + success_b) / (n_a + n_b)

@@ -172,12 +172,16 @@ def finalize_run(
     batch_id = summary.run_id if summary else catalog.name
 
     def record_batch(rule_ids: list[str]) -> None:
-        # Earns a global reward when the batch's observed quality beats the last one. Imported once the
-        # tree is in place: the engine loads scikit-learn, which the build's own process need not hold.
-        from rules_spider.learning.engine import SelfImprovingEngine
+        # Earns a global reward when the batch's observed quality beats the last one (what
+        # SelfImprovingEngine.record_batch does), without the engine: it imports scikit-learn and
+        # SciPy, seconds of a close step whose process need not hold them.
+        from rules_spider.learning.batches import record_batch as record
+        from rules_spider.learning.scoring import window_start
+        from rules_spider.learning.store import FeedbackStore
 
-        with SelfImprovingEngine.from_config(config) as engine:
-            engine.record_batch(batch_id, rule_ids)
+        with FeedbackStore(config.state_dir) as store:
+            record(store, batch_id, rule_ids, since=window_start(config.feedback_window_hours),
+                   min_signals=config.min_feedback_signals, learning_rate=config.feedback_learning_rate)
 
     results = build_outputs(
         CrawlPartsSource(part_paths, superseded),
