@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from rules_spider.analysis.grounding import normalise_ws
 from rules_spider.compose import PageInfo, compose_rule
-from rules_spider.compose.clauses import title_clause
+from rules_spider.compose.clauses import title_clause, without_preamble
 from rules_spider.extraction import extract_page
 from rules_spider.units import page_units
 
@@ -18,7 +19,7 @@ def rules_of(html: str) -> dict[str, object]:
     out = {}
     for unit in page_units(extracted.sections, INFO.url, extracted.title):
         rule = compose_rule(unit, 0.9, INFO, extracted.sections[unit.section_index], extracted.text)
-        assert rule.evidence in extracted.text  # verbatim, whatever the body says
+        assert normalise_ws(rule.evidence) in normalise_ws(extracted.text)  # verbatim, whatever the body says
         out[unit.text] = rule
     return out
 
@@ -157,6 +158,20 @@ def test_titles_are_complete_clauses_never_cut_mid_clause(sentence: str, title: 
     assert title_clause(sentence) == title
 
 
+@pytest.mark.parametrize(
+    ("sentence", "guidance"),
+    [
+        ("Note that generator names are case sensitive.", "Generator names are case sensitive."),
+        ("Please keep in mind that blocks have their own scope.", "Blocks have their own scope."),
+        ("Remember that the shell reads URLs unquoted.", "The shell reads URLs unquoted."),
+        # "Remember to" is the imperative itself: without it, "To always enclose ..." is no sentence
+        ("Remember to always enclose URLs in quotes.", "Remember to always enclose URLs in quotes."),
+    ],
+)
+def test_a_preamble_is_dropped_when_the_guidance_stands_after_it(sentence: str, guidance: str):
+    assert without_preamble(sentence) == guidance
+
+
 def test_a_sentence_that_points_back_is_said_with_the_sentence_it_leans_on():
     rules = rules_of(page("<h2>Assignments</h2><p>Please keep in mind that it is not possible to set variables "
                           "inside a block and have them show up outside of it. This also applies to loops.</p>"))
@@ -170,6 +185,56 @@ def test_a_sentence_that_points_back_is_said_with_the_sentence_it_leans_on():
                           "variables inside a block and have them show up outside of it.</p>"))
     opening = "It is not possible to set variables inside a block and have them show up outside of it."
     assert dummy[opening].evidence == opening
+
+
+def test_a_sentence_that_names_its_thing_only_as_these_or_it_takes_the_sentence_before():
+    rules = rules_of(page("<ul><li>The handler no longer supports the draft 76 protocol (this mainly affects Safari 5 "
+                          "browsers). Applications should use other workarounds for these browsers.</li>"
+                          "<li>It now supports add_custom_command().</li><li>It is now available on Linux.</li></ul>"
+                          "<p>One way is to build environment variables from option names. To enable this feature, the "
+                          "prefix parameter needs to be passed to the script.</p>"
+                          "<p>Comments lost their mutation methods in 3.3. Even though it is empty and immutable, it "
+                          "should still provide the same interface.</p>"))
+    browsers = rules["Applications should use other workarounds for these browsers."]
+    assert browsers.evidence.startswith("The handler no longer supports the draft 76 protocol")
+    assert rules["To enable this feature, the prefix parameter needs to be passed to the script."].title.startswith(
+        "One way is to build environment variables from option names. To enable this feature")
+    assert rules["Even though it is empty and immutable, it should still provide the same interface."].evidence.startswith(
+        "Comments lost their mutation methods in 3.3.")
+    # another item of the same list is not the sentence an item leans on
+    assert rules["It is now available on Linux."].evidence == "It is now available on Linux."
+    # nor is an aside
+    aside = rules_of(page("<p>Name suggestions are shown for attribute errors. (Contributed by A. Person in bpo-1.) "
+                          "This won't work if the default display hook is replaced.</p>"))
+    assert aside["This won't work if the default display hook is replaced."].evidence == (
+        "This won't work if the default display hook is replaced.")
+
+
+def test_a_long_title_is_shortened_in_its_own_sentence_not_in_the_one_it_leans_on():
+    rules = rules_of(page("<p>Sessions are cached per thread; a session made in one thread must not be used from "
+                          "another, and a session kept across a fork shares its sockets with the child process in ways "
+                          "that break both. This also applies to connection pools.</p>"))
+    assert rules["This also applies to connection pools."].title.endswith(
+        "in ways that break both. This also applies to connection pools.")
+
+
+def test_a_pointing_paragraph_takes_the_last_sentence_of_the_paragraph_before():
+    rules = rules_of(page("<p>A with block in a group would close the database before a subcommand could use it.</p>"
+                          "<p>Instead, use the context's <code>with_resource()</code> method to enter the context "
+                          "manager.</p>"))
+    rule = rules["Instead, use the context's with_resource() method to enter the context manager."]
+    assert rule.title == ("A with block in a group would close the database before a subcommand could use it. Instead, "
+                          "use the context's `with_resource()` method to enter the context manager.")
+    assert rule.evidence == ("A with block in a group would close the database before a subcommand could use it. "
+                             "Instead, use the context's with_resource() method to enter the context manager.")
+
+
+def test_this_option_inside_a_sentence_under_a_documented_term_is_the_term():
+    rules = rules_of(page("<dl><dt><code>--quiet</code></dt><dd><p>Prints nothing. Scripts that parse the output "
+                          "should not set this option when they run in a pipeline.</p></dd></dl>"))
+    rule = rules["Scripts that parse the output should not set this option when they run in a pipeline."]
+    assert rule.evidence == "Scripts that parse the output should not set this option when they run in a pipeline."
+    assert rule.title.startswith("`--quiet`")
 
 
 def test_a_pointing_opening_the_term_resolves_needs_no_antecedent():

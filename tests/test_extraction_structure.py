@@ -52,6 +52,18 @@ def test_definition_descriptions_carry_the_qualified_term():
     assert by_text["Safer than --force."].term == "--force-with-lease"
 
 
+def test_a_signature_whose_id_is_no_dotted_name_is_named_by_its_object_name():
+    html = """<html><body><main><h1>Filters</h1><dl class="py function">
+    <dt class="sig sig-object py" id="jinja-filters.dictsort"><span class="sig-prename descclassname">
+    <span class="pre">jinja-filters.</span></span><span class="sig-name descname"><span class="pre">dictsort</span></span>
+    <span class="sig-paren">(</span><em class="sig-param">value: Mapping[K, V]</em>, <em class="sig-param">reverse:
+    bool = False</em><span class="sig-paren">)</span></dt><dd><p>Sort a dict and yield pairs.</p></dd></dl>
+    <dl class="py class"><dt class="sig sig-object py" id="Session-close"><span class="sig-prename descclassname">
+    Session.</span><span class="sig-name descname">close</span></dt><dd><p>Closes it.</p></dd></dl></main></body></html>"""
+    terms = {b.text: b.term for s in extract_page(html, "http://x/").sections for b in s.blocks if b.kind != "term"}
+    assert terms == {"Sort a dict and yield pairs.": "dictsort()", "Closes it.": "Session.close"}
+
+
 def test_headings_that_name_an_api_become_the_section_term():
     html = """<html><body><main><h1>Settings</h1>
     <h2><code>SECRET_KEY</code></h2><p>Keep it secret.</p>

@@ -16,7 +16,7 @@ _VERSION_NOTE = re.compile(
 _MODAL_OPENING = re.compile(r"^(?:must|should|shall|cannot|may|might|will|won['\u2019]t|is|are|was|were|has|have|"
                             r"needs|requires|returns|raises)\b", re.I)
 # Openings a title can do without: the guidance starts after them.
-_PREAMBLE = re.compile(r"^(?:(?:also|please|but|however|so|and)\s*,?\s+)?(?:note|notice|remember|keep in mind|be aware|"
+_PREAMBLE = re.compile(r"^(?:(?:also|please|but|however|so|and)\s*,?\s+)?(?:note|notice|remember(?!\s+to\b)|keep in mind|be aware|"
                        r"beware|bear in mind)(?:\s+that)?\s*[:,]?\s+(?=\S)", re.I)
 # Where a long sentence may be shortened to its first complete clauses, best boundary first: a semicolon
 # ends a clause outright; a dash or colon, then a subordinate "because ..." or "so that ..." do too.
@@ -36,15 +36,30 @@ _REPLACEMENT = re.compile(r"\b(?:instead|use\s|replaced\s+by|in\s+favou?r\s+of|s
 _DEPRECATION = re.compile(r"\bdeprecat|\bremoved\b|\bwill be removed\b|\bno longer supported\b", re.I)
 # A sentence that cannot be read without the one before it: it opens with a demonstrative ("This also
 # applies to loops.", "These must be set first.") or a connective that answers it ("To avoid this, ...",
-# "In this case, ...", "That is, ...", "But ..."). An opening "it" is not one: it is usually a dummy
-# ("It is not possible to ...") or the term the unit documents.
+# "In this case, ...", "As a side effect, ...", "But ..."), or its opening clause says what it answers
+# with one ("To enable this feature, ...", "If this is not acceptable (...), ...").
 _POINTS_BACK = re.compile(
     r"^(?:this|that|these|those)\b(?!\s+(?:is|are)\s+(?:a|an|the|how|why|what)\b)"
-    r"|^(?:but|however|otherwise|instead|also|here|then|so|thus|hence)\b"
+    r"|^(?:but|however|otherwise|instead|also|here|then|so|thus|hence|similarly|likewise|consequently)\b"
     r"|^(?:in\s+(?:this|that|such\s+a|either)\s+case|to\s+avoid\s+(?:this|that|it)|for\s+(?:this|that)\s+reason"
-    r"|because\s+of\s+(?:this|that)|as\s+a\s+result|in\s+other\s+words|meaning\s+that|in\s+addition)\b",
+    r"|because\s+of\s+(?:this|that)|as\s+a\s+(?:result|side\s+effect|consequence)|in\s+other\s+words"
+    r"|meaning\s+that|in\s+addition|for\s+(?:example|instance))\b"
+    r"|^(?:to|if|when|once|unless|after|before|with|without|for|since|while|even\s+though|although)\s"
+    r"[^,;]{0,60}?\b(?:this|these|those|such)\b(?=[^,;]*,)",
     re.I,
 )
+# "... workarounds for these browsers", "while this migration is running": a demonstrative that names a
+# thing of the sentence before. Not "this is", "use this if", nor what the page itself is ("this page").
+_DEMONSTRATIVE = re.compile(
+    r"\b(?:this|these|those)\s+(?!(?:is|are|was|were|will|would|can|could|may|might|must|should|does|do|has|have"
+    r"|means?|if|to|and|or|in|on|at|by|for|with|from|as|when|the|a|an|way|case|time|point|page|section|document"
+    r"|chapter|guide|tutorial|example|release|version|module|package|project|library|documentation|manual)\b)"
+    r"[a-z][\w-]*",
+    re.I,
+)
+# An opening "it" or "they" that stands for something: not a dummy ("It is not possible to ...",
+# "It is recommended ..."), which ANAPHORA's verbs leave out.
+_PRONOUN_OPENING = re.compile(r"^(?:(?:even\s+though|although)\s+it\b|they\s)", re.I)
 TITLE_MAX_CHARS = 160
 _MIN_CLAUSE_CHARS = 40
 
@@ -128,6 +143,23 @@ def title_clause(text: str) -> str:
 def points_back(sentence: str) -> bool:
     """Whether ``sentence`` needs the sentence before it to be understood."""
     return bool(_POINTS_BACK.match(sentence.strip()))
+
+
+def is_aside(sentence: str) -> bool:
+    """ "(Contributed by Pablo Galindo in bpo-38530.)": a sentence in parentheses says nothing a rule can lean on."""
+    text = sentence.strip()
+    return text.startswith("(") and text.endswith((")", ").", ".)"))
+
+
+def names_by_demonstrative(sentence: str) -> bool:
+    """Whether ``sentence`` names a thing only as "these browsers", "this migration"."""
+    return bool(_DEMONSTRATIVE.search(sentence))
+
+
+def opens_with_pronoun(sentence: str) -> bool:
+    """ "It must be ...", "They are ...", "Even though it is ...": an opening pronoun that stands for something."""
+    text = sentence.strip()
+    return bool(_PRONOUN_OPENING.match(text)) or (bool(ANAPHORA.match(text)) and text[:3].lower() == "it ")
 
 
 def is_reason(sentence: str | None) -> bool:

@@ -11,18 +11,21 @@ from rules_spider.analysis.cues import classify
 from rules_spider.analysis.examples import nearest_example
 from rules_spider.compose.clauses import (
     capitalised,
+    is_aside,
     is_deprecation,
     is_reason,
     mentions,
     name_subject,
+    names_by_demonstrative,
     names_replacement,
+    opens_with_pronoun,
     points_back,
     sentence_end,
     split_version_note,
     title_clause,
     without_preamble,
 )
-from rules_spider.compose.subject import choose_subject, opens_with_term_anaphor
+from rules_spider.compose.subject import choose_subject, names_term_by_anaphor, opens_with_term_anaphor
 from rules_spider.extraction.inline import backticked, code_spans
 from rules_spider.ids import rule_id
 from rules_spider.items import Rule, Section
@@ -66,17 +69,21 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         statement = rest
     evidence = unit.text
     lead = _antecedent(unit, statement, subject_is_code, page_text)
+    said_before = ""
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
-        statement = f"{sentence_end(without_preamble(lead))} {statement}"
+        said_before = f"{sentence_end(without_preamble(lead))} "
         evidence = f"{lead} {unit.text}"
-    context = ""
-    if subject and not mentions(statement, subject, subject_is_code):
+    context = prefix = ""
+    if subject and not mentions(said_before + statement, subject, subject_is_code):
         if subject_is_code:
-            statement = f"`{subject}`: {statement}"
+            prefix = f"`{subject}`: "
         else:  # a topic from the heading: said in the body, a title stays the page's own sentence
             context = f"{subject}: "
-    title = title_clause(f"{statement.rstrip('.')}{suffix}" if suffix else statement)
-    body = context + sentence_end(f"{statement.rstrip('.')}{suffix}" if suffix else statement)
+    own = f"{statement.rstrip('.')}{suffix}" if suffix else statement
+    # A long title is shortened in the unit's own sentence, never in the one it leans on: that cut would
+    # leave the lead without the rule.
+    title = f"{prefix}{said_before}{title_clause(own)}" if said_before else title_clause(prefix + own)
+    body = context + prefix + said_before + sentence_end(own)
     extra = _companion(unit)
     if extra is not None:
         joined = f"{evidence} {extra}"
@@ -115,14 +122,23 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
 
 
 def _antecedent(unit: Unit, statement: str, subject_is_code: bool, page_text: str) -> str | None:
-    """The sentence before the unit when the unit's statement points back to it ("This also applies to
-    loops.") and nothing else named what it points to (a documented term stands for "this function");
-    only when the two stand together on the page."""
-    if unit.kind not in ("sentence", "admonition") or not unit.previous or not points_back(statement):
+    """The sentence before the unit when the unit's statement leans on it ("This also applies to loops.",
+    "Applications should use workarounds for these browsers.", "It is now available on Linux.") and
+    nothing else named what it leans on (a documented term stands for "this function" and "it"); only when
+    the two stand together on the page: in one paragraph or list item, or a paragraph and the one before."""
+    if unit.kind not in ("sentence", "admonition", "item") or not unit.previous or is_aside(unit.previous):
         return None
-    if subject_is_code and unit.term and opens_with_term_anaphor(statement):
+    term_resolves = subject_is_code and unit.term is not None
+    if term_resolves and (opens_with_term_anaphor(statement) or opens_with_pronoun(statement)):
         return None
-    return unit.previous if f"{unit.previous} {unit.text}" in page_text else None
+    if not (points_back(statement) or opens_with_pronoun(statement)
+            or (names_by_demonstrative(statement) and not (term_resolves and names_term_by_anaphor(statement)))):
+        return None
+    if f"{unit.previous} {unit.text}" in page_text:
+        return unit.previous
+    if unit.kind != "item" and f"{unit.previous}\n{unit.text}" in page_text:
+        return unit.previous
+    return None
 
 
 def _companion(unit: Unit) -> str | None:

@@ -102,6 +102,11 @@ def opens_with_term_anaphor(text: str) -> bool:
     return bool(_ANAPHOR_INSIDE.match(text))
 
 
+def names_term_by_anaphor(text: str) -> bool:
+    """ "... when this option is set ...": words that a documented term can stand for, anywhere."""
+    return bool(_ANAPHOR_INSIDE.search(text))
+
+
 def _anaphor_first(marked: str) -> bool:
     """ "this setting" before any code the sentence quotes: it speaks of the term, not of what it quotes
     ("never modify this setting, modify `X` instead"; but "override `prepare`, and this method ...")."""

@@ -258,7 +258,8 @@ def _list_block(marked_items: list[str], kind: BlockKind = "list") -> Block:
 
 
 def _term_name(dt: etree._Element, text: str) -> str:
-    """What a definition documents: the qualified name of a Sphinx object, else the <dt> text."""
+    """What a definition documents: the qualified name of a Sphinx object, else its signature's name,
+    else the <dt> text."""
     ident = dt.get("id") or ""
     if _QUALIFIED_ID.match(ident):
         short = ident.rsplit(".", 1)[-1]
@@ -266,7 +267,23 @@ def _term_name(dt: etree._Element, text: str) -> str:
         if at >= 0:
             rest = text[at + len(short):]
             return ident + ("()" if rest.startswith("(") else "")
-    return text
+    return _signature_name(dt) or text
+
+
+def _signature_name(dt: etree._Element) -> str | None:
+    """A Sphinx signature's name without its parameters: ``jinja-filters.dictsort(value: Mapping[K, V], ...)``
+    -> ``dictsort()``; the prefix stays when it is a dotted name (``Session.`` + ``close``)."""
+    name = next((el for el in dt.iter("span", "code") if "descname" in class_tokens(el)), None)
+    if name is None:
+        return None
+    short = clean_inline("".join(name.itertext()))
+    prefix = next((clean_inline("".join(el.itertext())) for el in dt.iter("span", "code")
+                   if "descclassname" in class_tokens(el)), "")
+    if not short:
+        return None
+    qualified = prefix + short if _QUALIFIED_ID.match(prefix + short) else short
+    takes_arguments = any("sig-paren" in class_tokens(el) for el in dt.iter("span"))
+    return qualified + ("()" if takes_arguments else "")
 
 
 def _is_link_list(el: etree._Element) -> bool:
