@@ -1,6 +1,6 @@
 """A blind reader's sample: would a developer paste these rules into an assistant's rule file?
 
-    .venv/bin/python bench/reader_sample.py draw  [--out data/reader_sample] [--pages-per-set 6]
+    .venv/bin/python bench/reader_sample.py draw  [--out data/reader_sample] [--pages-per-set 6] [--seed N]
     .venv/bin/python bench/reader_sample.py score [--out data/reader_sample]
 
 ``draw`` picks ``--pages-per-set`` random labeled pages of every documentation set of the corpus, turns
@@ -49,13 +49,13 @@ def _item(index: int, name: str, rule) -> dict:
             "title": rule.title, "body": rule.body, "evidence": rule.evidence, "example": rule.example}
 
 
-def draw(out: Path, labels: Path, pages_per_set: int) -> int:
+def draw(out: Path, labels: Path, pages_per_set: int, seed: int = SEED) -> int:
     report = rebuild([r for p in iter_label_files(labels) for r in read_labels(p)])
     if not report.ok:
         print(report.summary(), file=sys.stderr)
         return 1
     matrix = corpus_matrix(report.units)
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     pages: dict[str, list[str]] = defaultdict(list)
     for unit in report.units:
         if unit.record.path not in pages[unit.record.set]:
@@ -122,8 +122,9 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=Path("data/reader_sample"))
     parser.add_argument("--labels", type=Path, default=Path("data/labels"))
     parser.add_argument("--pages-per-set", type=int, default=6)
+    parser.add_argument("--seed", type=int, default=SEED, help="another seed draws other pages: a fresh sample")
     args = parser.parse_args()
-    return draw(args.out, args.labels, args.pages_per_set) if args.step == "draw" else score(args.out)
+    return draw(args.out, args.labels, args.pages_per_set, args.seed) if args.step == "draw" else score(args.out)
 
 
 if __name__ == "__main__":

@@ -210,12 +210,14 @@ def test_a_sentence_that_names_its_thing_only_as_these_or_it_takes_the_sentence_
         "This won't work if the default display hook is replaced.")
 
 
-def test_a_long_title_is_shortened_in_its_own_sentence_not_in_the_one_it_leans_on():
-    rules = rules_of(page("<p>Sessions are cached per thread; a session made in one thread must not be used from "
+def test_a_long_title_is_shortened_in_each_sentence_apart():
+    rules = rules_of(page("<p>Sessions are cached per thread and reused by its requests; a session made in one "
+                          "thread must not be used from "
                           "another, and a session kept across a fork shares its sockets with the child process in ways "
                           "that break both. This also applies to connection pools.</p>"))
-    assert rules["This also applies to connection pools."].title.endswith(
-        "in ways that break both. This also applies to connection pools.")
+    rule = rules["This also applies to connection pools."]
+    assert rule.title == "Sessions are cached per thread and reused by its requests. This also applies to connection pools."
+    assert rule.body.startswith("Sessions are cached per thread and reused by its requests; a session made in one")
 
 
 def test_a_pointing_paragraph_takes_the_last_sentence_of_the_paragraph_before():

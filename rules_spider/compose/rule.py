@@ -69,9 +69,10 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         statement = rest
     evidence = unit.text
     lead = _antecedent(unit, statement, subject_is_code, page_text)
-    said_before = ""
+    said_before = titled_before = ""
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
         said_before = f"{sentence_end(without_preamble(lead))} "
+        titled_before = f"{title_clause(without_preamble(lead))} "
         evidence = f"{lead} {unit.text}"
     context = prefix = ""
     if subject and not mentions(said_before + statement, subject, subject_is_code):
@@ -80,9 +81,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         else:  # a topic from the heading: said in the body, a title stays the page's own sentence
             context = f"{subject}: "
     own = f"{statement.rstrip('.')}{suffix}" if suffix else statement
-    # A long title is shortened in the unit's own sentence, never in the one it leans on: that cut would
-    # leave the lead without the rule.
-    title = f"{prefix}{said_before}{title_clause(own)}" if said_before else title_clause(prefix + own)
+    # A long title is shortened in each sentence apart: one cut over both could leave the lead without the rule.
+    title = f"{prefix}{titled_before}{title_clause(own)}" if said_before else title_clause(prefix + own)
     body = context + prefix + said_before + sentence_end(own)
     extra = _companion(unit)
     if extra is not None:
