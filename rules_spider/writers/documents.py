@@ -73,7 +73,8 @@ def group_document(
     title = group.title
     if part is not None and part[1] > 1:
         title += f" (part {part[0]} of {part[1]})"
-    sources = [s for s in group.sources if any(r.source_name == s for r in rules)] or list(group.sources)
+    present = {r.source_name for r in rules}
+    sources = [s for s in group.sources if s in present] or list(group.sources)
     parts = [f"{'#' * level} {title}", summary_line(sources, len(rules))]
     if files_line:
         parts.append(files_line)

@@ -98,7 +98,7 @@ def rule_markdown(rule: Rule, level: int = 2, *, with_example: bool = True) -> s
 
 
 def join_names(names: Sequence[str], limit: int = 3) -> str:
-    names = [one_line(n) for n in names if one_line(n)]
+    names = [name for name in map(one_line, names) if name]
     if not names:
         return ""
     if len(names) > limit:
