@@ -165,6 +165,13 @@ class MetricSums:
         sums.keywords = self.keywords
         return sums
 
+    def detached(self) -> MetricSums:
+        """These sums without the pages they are over, to be merged into sums that have them (``merge``
+        reads none): sent back from a worker process, the pages would be copied with every technology."""
+        sums = copy.copy(self)
+        sums.keywords = None
+        return sums
+
     def merge(self, other: MetricSums) -> None:
         self.technologies |= other.technologies
         for mine, theirs in ((self._coherence, other._coherence), (self._diversity, other._diversity),
@@ -302,6 +309,13 @@ class ImprovementSums:
         """Empty sums over the same pages (see ``MetricSums.fresh``)."""
         sums = copy.copy(self)
         sums.now, sums.before = self.now.fresh(), self.before.fresh()
+        return sums
+
+    def detached(self) -> ImprovementSums:
+        """These sums without the pages they are over (see ``MetricSums.detached``)."""
+        sums = copy.copy(self)
+        sums.shared = frozenset()
+        sums.now, sums.before = self.now.detached(), self.before.detached()
         return sums
 
     def merge(self, other: ImprovementSums) -> None:
