@@ -73,7 +73,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from rules_spider import settings as defaults
-from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
+from rules_spider.clusters import Clustering, RuleCluster
 from rules_spider.items import Rule
 from rules_spider.outputs.pages import PageRecord
 
@@ -326,6 +326,8 @@ class ImprovementSums:
         return [r for r in rules if self.shared.intersection([r.url, *r.urls])]
 
     def clustered(self, rules: Sequence[Rule]) -> Clustering:
+        from rules_spider.clustering import cluster_rules  # in the technology's pass (see technology_pass)
+
         return cluster_rules(rules, max_clusters=self.max_clusters, random_state=self.random_state)
 
     def add(self, now: Clustering, previous_rules: Iterable[Rule]) -> None:

@@ -22,6 +22,7 @@ def _warm_up() -> None:
     import sklearn.decomposition  # noqa: F401
     import sklearn.feature_extraction.text  # noqa: F401
 
+    import rules_spider.clustering  # noqa: F401
     import rules_spider.outputs.technology_pass  # noqa: F401
 
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rules_spider.clustering import Clustering, cluster_rules
+from rules_spider.clusters import Clustering
 from rules_spider.items import Rule, rule_dict, unit_json
 from rules_spider.learning.store import FeedbackStore
 from rules_spider.outputs.atomic import StagedTree
@@ -90,6 +90,9 @@ def rules_line(rule: Rule, cluster: int | None, unit: str) -> str:
 def run_technology(plan: PassPlan, technology: str, rules_out: Path | None) -> TechnologyOutcome:
     """Review, cluster and write ``technology``'s rules; rules.jsonl lines are appended to ``rules_out``
     (None: the build copies a rules.jsonl and gets each rule's cluster instead)."""
+    # Imported where the pass runs: a build whose passes run in workers merges outcomes without NumPy.
+    from rules_spider.clustering import cluster_rules
+
     with paused_gc():
         crawled, duplicates = plan.source.rules(technology)
         reviewed = apply_decisions(crawled, plan.decisions)
