@@ -47,17 +47,17 @@ import dataclasses
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 from threadpoolctl import threadpool_limits
 
 from rules_spider import settings as defaults
+from rules_spider.clusters import Clustering, MapPoint, RuleCluster, quality_order
 from rules_spider.items import Rule
 
-# scikit-learn is imported inside the functions that fit: importing it takes seconds, and
-# writers, commands and the report import this module for its data classes alone.
+# scikit-learn is imported inside the functions that fit: importing it takes seconds. What a clustering
+# gives is in rules_spider.clusters, which imports no NumPy either.
 
 NAME_TERMS = 3
 KEYWORD_TERMS = 8
@@ -66,75 +66,6 @@ MINIBATCH_ABOVE = 5000
 MINIBATCH_SIZE = 4096
 # Terms start with a letter or underscore: version numbers and years are not topics.
 TOKEN_PATTERN = r"(?u)\b[^\W\d]\w+\b"
-
-
-def source_names(rules: Iterable[Rule]) -> tuple[str, ...]:
-    """Distinct source names of ``rules``, most rules first, then by name."""
-    counts: dict[str, int] = defaultdict(int)
-    for rule in rules:
-        counts[rule.source_name] += 1
-    return tuple(sorted(counts, key=lambda name: (-counts[name], name)))
-
-
-@dataclass(frozen=True, slots=True)
-class RuleCluster:
-    """Rules of one technology that talk about the same thing.
-
-    ``sources`` is derived from ``rules`` when not given.
-    """
-
-    technology: str
-    index: int
-    name: str
-    keywords: tuple[str, ...]
-    rules: tuple[Rule, ...]
-    mean_similarity: float | None
-    mean_quality: float | None
-    sources: tuple[str, ...] = ()
-
-    def __post_init__(self) -> None:
-        if not self.sources and self.rules:
-            object.__setattr__(self, "sources", source_names(self.rules))
-
-    @property
-    def size(self) -> int:
-        return len(self.rules)
-
-    @property
-    def coherence(self) -> float | None:
-        """The cluster's mean pairwise cosine similarity (see the module docstring)."""
-        return self.mean_similarity
-
-
-@dataclass(frozen=True, slots=True)
-class MapPoint:
-    """Where one rule sits on its technology's 2-D map."""
-
-    rule_id: str
-    technology: str
-    cluster_index: int
-    x: float
-    y: float
-
-
-@dataclass(frozen=True, slots=True)
-class Clustering:
-    """Every cluster of every technology, plus the 2-D map points."""
-
-    clusters: tuple[RuleCluster, ...]
-    points: tuple[MapPoint, ...]
-    # technology -> mean pairwise cosine similarity of all its rules (None below two rules)
-    technology_similarity: dict[str, float | None] = dataclasses.field(default_factory=dict)
-
-    def by_technology(self) -> dict[str, list[RuleCluster]]:
-        grouped: dict[str, list[RuleCluster]] = {}
-        for cluster in self.clusters:
-            grouped.setdefault(cluster.technology, []).append(cluster)
-        return grouped
-
-    @property
-    def rules(self) -> list[Rule]:
-        return [rule for cluster in self.clusters for rule in cluster.rules]
 
 
 def n_clusters_for(n_rules: int, max_clusters: int = defaults.RULES_MAX_CLUSTERS) -> int:
@@ -164,12 +95,6 @@ def mean_pairwise_cosine(rows: sparse.csr_matrix | np.ndarray) -> float | None:
 def mean_quality(rules: Iterable[Rule]) -> float | None:
     scores = [r.quality_score for r in rules if r.quality_score is not None]
     return float(np.mean(scores)) if scores else None
-
-
-def quality_order(rule: Rule) -> tuple[float, str]:
-    """Sort key: highest quality first, unscored last, then by id."""
-    score = rule.quality_score
-    return (-score if score is not None else float("inf"), rule.id)
 
 
 def rule_text(rule: Rule) -> str:

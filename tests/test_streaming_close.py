@@ -24,6 +24,8 @@ from rules_spider.outputs import build, export
 from rules_spider.outputs.batch_results import BatchResults
 from rules_spider.outputs.export import export_rules
 from rules_spider.outputs.finalize import finalize_run
+from rules_spider.outputs.pages import PageRecord
+from rules_spider.outputs.parts import PAGES_SUFFIX
 from rules_spider.settings import RULES_WRITERS
 from rules_spider.writers.base import WriterRegistry
 from tests.test_determinism import output_bytes
@@ -67,10 +69,11 @@ def close(root: Path, count: int, technologies: list[str], **settings: object) -
     return run_close(root, technologies, lines, **settings)
 
 
-def close_peak(root: Path, count: int, technologies: list[str]) -> int:
-    """The most memory the close step allocated at once (Python objects and numpy arrays alike)."""
+def close_peak(root: Path, count: int, technologies: list[str], **settings: object) -> int:
+    """The most memory the close step allocated at once (Python objects and numpy arrays alike), in this
+    process (not in its build workers, if any)."""
     try:
-        results, _ = close(root, count, technologies, trace=True)
+        results, _ = close(root, count, technologies, trace=True, **settings)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -102,6 +105,22 @@ def test_worker_processes_write_the_same_bytes(tmp_path, monkeypatch):
     # The report too, but for the line that says when it was built.
     reports = [re.sub(r'<p class="meta">.*?</p>', "", (d / "report.html").read_text()) for d in (inline, parallel)]
     assert reports[0] == reports[1]
+
+
+def test_a_building_process_holds_no_outcome_of_its_workers_once_merged(tmp_path, monkeypatch):
+    # Each worker's outcome used to come back with every page's keywords, and each stayed held (by its
+    # future) until the last technology was merged: on the dense bench ~15 MiB a technology.
+    monkeypatch.setattr(build, "PARALLEL_ABOVE_RULES", 0)
+    pages = "".join(PageRecord(f"https://docs.example.org/page{n}", "Python", "python",
+                               tuple(f"keyword{n}x{k}" for k in range(10))).to_json() + "\n" for n in range(4000))
+    peaks = []
+    for technologies in (FOUR[:2], [f"{t}{n}" for t in FOUR for n in (1, 2)]):
+        root = tmp_path / str(len(technologies))
+        root.mkdir()
+        (root / f"part{PAGES_SUFFIX}").write_text(pages, encoding="utf-8")
+        peaks.append(close_peak(root, 800, technologies, RULES_CLOSE_WORKERS=2))
+    two, eight = peaks
+    assert eight < 1.3 * two, (two, eight)
 
 
 def test_part_lines_reach_their_technology(tmp_path, caplog):

@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -185,8 +185,13 @@ def _outcomes(plan: PassPlan, technologies: list[str], rules_file: Path | None, 
         plan.staged.scratch / f"rules-{i}.jsonl" if rules_file is not None else None for i in range(len(technologies))
     ]
     with pass_pool(workers) as pool:
-        futures = [pool.submit(run_technology, plan, t, chunk) for t, chunk in zip(technologies, chunks, strict=True)]
-        for future, chunk in zip(futures, chunks, strict=True):
+        # Each future is let go once its outcome is taken: a future keeps its result, so a list of them would
+        # hold every technology's outcome until the last one is merged.
+        pending = deque(
+            (pool.submit(run_technology, plan, t, chunk), chunk) for t, chunk in zip(technologies, chunks, strict=True)
+        )
+        while pending:
+            future, chunk = pending.popleft()
             outcome = future.result()
             if chunk is not None and rules_file is not None and chunk.exists():
                 with open(chunk, "rb") as part, open(rules_file, "ab") as whole:

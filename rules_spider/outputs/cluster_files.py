@@ -11,7 +11,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from rules_spider.clustering import RuleCluster
+from rules_spider.clusters import RuleCluster
 from rules_spider.outputs.atomic import StagedTree
 from rules_spider.outputs.batch_results import ClusterSummary
 from rules_spider.outputs.paths import safe_child, safe_join

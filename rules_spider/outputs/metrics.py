@@ -73,7 +73,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from rules_spider import settings as defaults
-from rules_spider.clustering import Clustering, RuleCluster, cluster_rules
+from rules_spider.clusters import Clustering, RuleCluster
 from rules_spider.items import Rule
 from rules_spider.outputs.pages import PageRecord
 
@@ -163,6 +163,13 @@ class MetricSums:
         """Empty sums over the same catalog and pages."""
         sums = MetricSums(self.catalog_technologies)
         sums.keywords = self.keywords
+        return sums
+
+    def detached(self) -> MetricSums:
+        """These sums without the pages they are over, to be merged into sums that have them (``merge``
+        reads none): sent back from a worker process, the pages would be copied with every technology."""
+        sums = copy.copy(self)
+        sums.keywords = None
         return sums
 
     def merge(self, other: MetricSums) -> None:
@@ -304,6 +311,13 @@ class ImprovementSums:
         sums.now, sums.before = self.now.fresh(), self.before.fresh()
         return sums
 
+    def detached(self) -> ImprovementSums:
+        """These sums without the pages they are over (see ``MetricSums.detached``)."""
+        sums = copy.copy(self)
+        sums.shared = frozenset()
+        sums.now, sums.before = self.now.detached(), self.before.detached()
+        return sums
+
     def merge(self, other: ImprovementSums) -> None:
         self.now.merge(other.now)
         self.before.merge(other.before)
@@ -312,6 +326,8 @@ class ImprovementSums:
         return [r for r in rules if self.shared.intersection([r.url, *r.urls])]
 
     def clustered(self, rules: Sequence[Rule]) -> Clustering:
+        from rules_spider.clustering import cluster_rules  # in the technology's pass (see technology_pass)
+
         return cluster_rules(rules, max_clusters=self.max_clusters, random_state=self.random_state)
 
     def add(self, now: Clustering, previous_rules: Iterable[Rule]) -> None:

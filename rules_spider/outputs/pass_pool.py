@@ -22,6 +22,7 @@ def _warm_up() -> None:
     import sklearn.decomposition  # noqa: F401
     import sklearn.feature_extraction.text  # noqa: F401
 
+    import rules_spider.clustering  # noqa: F401
     import rules_spider.outputs.technology_pass  # noqa: F401
 
 
@@ -30,7 +31,9 @@ def pass_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     """``workers`` processes, started (and importing) at once.
 
     On an error the pool waits for the passes still running (they write into the staged tree the
-    caller is about to remove); once every pass is done the processes exit on their own time.
+    caller is about to remove). Once every pass is done the processes are waited for too: the build's
+    last steps (batch results, report, the fsync of the tree) would otherwise run beside idle workers
+    that still hold their last technology's memory.
     """
     from rules_spider.workers import watch_parent
 
@@ -44,4 +47,4 @@ def pass_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     except BaseException:
         pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown(wait=False)
+    pool.shutdown(wait=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from rules_spider.clustering import Clustering, MapPoint, quality_order
+from rules_spider.clusters import Clustering, MapPoint, quality_order
 from rules_spider.items import Rule
 from rules_spider.outputs.batch_results import BatchResults
 from rules_spider.outputs.metrics import METRIC_MEANINGS

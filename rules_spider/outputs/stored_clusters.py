@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rules_spider.clustering import RuleCluster, quality_order
+from rules_spider.clusters import RuleCluster, quality_order
 from rules_spider.items import Rule
 from rules_spider.outputs.batch_results import ClusterSummary
 

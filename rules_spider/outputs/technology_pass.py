@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rules_spider.clustering import Clustering, cluster_rules
+from rules_spider.clusters import Clustering
 from rules_spider.items import Rule, rule_dict, unit_json
 from rules_spider.learning.store import FeedbackStore
 from rules_spider.outputs.atomic import StagedTree
@@ -72,6 +72,12 @@ class TechnologyOutcome:
     cluster_of: dict[str, int] = field(default_factory=dict)  # when the build copies a rules.jsonl
     wrote_directory: bool = False
 
+    def detached(self) -> TechnologyOutcome:
+        """The outcome without the run's pages its sums are over: the build merges it into sums that have
+        them, and a worker process would send every page's keywords back with each technology."""
+        improvement = self.improvement.detached() if self.improvement is not None else None
+        return dataclasses.replace(self, metrics=self.metrics.detached(), improvement=improvement)
+
 
 def rules_line(rule: Rule, cluster: int | None, unit: str) -> str:
     """One rules.jsonl line: the rule's fields (its cluster filled in) with ``unit`` (its JSON) last."""
@@ -84,6 +90,9 @@ def rules_line(rule: Rule, cluster: int | None, unit: str) -> str:
 def run_technology(plan: PassPlan, technology: str, rules_out: Path | None) -> TechnologyOutcome:
     """Review, cluster and write ``technology``'s rules; rules.jsonl lines are appended to ``rules_out``
     (None: the build copies a rules.jsonl and gets each rule's cluster instead)."""
+    # Imported where the pass runs: a build whose passes run in workers merges outcomes without NumPy.
+    from rules_spider.clustering import cluster_rules
+
     with paused_gc():
         crawled, duplicates = plan.source.rules(technology)
         reviewed = apply_decisions(crawled, plan.decisions)
@@ -110,7 +119,7 @@ def run_technology(plan: PassPlan, technology: str, rules_out: Path | None) -> T
         if plan.record_in is not None:
             _record(plan.record_in, crawled, units)
         _summarise(plan, outcome, clustering)
-    return outcome
+    return outcome.detached()
 
 
 def _append_rules(path: Path, crawled: Sequence[Rule], cluster_of: Mapping[str, int], units: list[str | None]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rules_spider.clustering import RuleCluster
+from rules_spider.clusters import RuleCluster
 from rules_spider.items import Rule
 from rules_spider.writers.groups import RuleGroup
 from rules_spider.writers.markdown import join_names, rule_markdown

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from rules_spider.clustering import RuleCluster
+from rules_spider.clusters import RuleCluster
 from rules_spider.items import Rule
 from rules_spider.outputs.paths import slugify, unique_slugs
 from rules_spider.writers.markdown import cluster_title, technology_label

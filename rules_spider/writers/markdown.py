@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from rules_spider.clustering import RuleCluster
+from rules_spider.clusters import RuleCluster
 from rules_spider.items import Rule
 
 _WS = re.compile(r"\s+")
