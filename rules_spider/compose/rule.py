@@ -71,8 +71,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     lead = _antecedent(unit, statement, subject_is_code, page_text)
     said_before = titled_before = ""
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
-        said_before = f"{sentence_end(without_preamble(lead))} "
-        titled_before = f"{title_clause(without_preamble(lead))} "
+        leaned_on = without_preamble(lead)
+        said_before, titled_before = f"{sentence_end(leaned_on)} ", f"{title_clause(leaned_on)} "
         evidence = f"{lead} {unit.text}"
     context = prefix = ""
     if subject and not mentions(said_before + statement, subject, subject_is_code):
@@ -129,9 +129,10 @@ def _antecedent(unit: Unit, statement: str, subject_is_code: bool, page_text: st
     if unit.kind not in ("sentence", "admonition", "item") or not unit.previous or is_aside(unit.previous):
         return None
     term_resolves = subject_is_code and unit.term is not None
-    if term_resolves and (opens_with_term_anaphor(statement) or opens_with_pronoun(statement)):
+    pronoun = opens_with_pronoun(statement)
+    if term_resolves and (pronoun or opens_with_term_anaphor(statement)):
         return None
-    if not (points_back(statement) or opens_with_pronoun(statement)
+    if not (pronoun or points_back(statement)
             or (names_by_demonstrative(statement) and not (term_resolves and names_term_by_anaphor(statement)))):
         return None
     if f"{unit.previous} {unit.text}" in page_text:

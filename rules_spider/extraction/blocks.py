@@ -277,10 +277,10 @@ def _signature_name(dt: etree._Element) -> str | None:
     if name is None:
         return None
     short = clean_inline("".join(name.itertext()))
-    prefix = next((clean_inline("".join(el.itertext())) for el in dt.iter("span", "code")
-                   if "descclassname" in class_tokens(el)), "")
     if not short:
         return None
+    prefix = next((clean_inline("".join(el.itertext())) for el in dt.iter("span", "code")
+                   if "descclassname" in class_tokens(el)), "")
     qualified = prefix + short if _QUALIFIED_ID.match(prefix + short) else short
     takes_arguments = any("sig-paren" in class_tokens(el) for el in dt.iter("span"))
     return qualified + ("()" if takes_arguments else "")
