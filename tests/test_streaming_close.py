@@ -17,7 +17,7 @@ from scrapy.settings import Settings
 
 from rules_spider.catalog import Catalog, DocumentationSource
 from rules_spider.config import RulesConfig
-from rules_spider.items import Rule, rule_dict
+from rules_spider.items import Rule, rule_dict, unit_json
 from rules_spider.learning.batches import BATCHES_KEY
 from rules_spider.learning.store import FeedbackStore
 from rules_spider.outputs import build, export
@@ -25,6 +25,7 @@ from rules_spider.outputs.batch_results import BatchResults
 from rules_spider.outputs.export import export_rules
 from rules_spider.outputs.finalize import finalize_run
 from rules_spider.outputs.pages import PageRecord
+from rules_spider.outputs.rules_io import rule_line
 from rules_spider.outputs.parts import PAGES_SUFFIX
 from rules_spider.settings import RULES_WRITERS
 from rules_spider.writers.base import WriterRegistry
@@ -140,6 +141,28 @@ def test_part_lines_reach_their_technology(tmp_path, caplog):
     units = {r["id"]: r["unit"] for r in written}
     assert [units[r["id"]] for r in rules[:2]] == [rules[0]["unit"], rules[1]["unit"]]
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 2
+
+
+def test_a_part_line_of_the_pipeline_and_one_of_another_writer_give_the_same_rules_file(tmp_path):
+    # A pass cuts a unit's JSON out of a line the pipeline wrote (``rule_line``) instead of encoding it
+    # again; a line of any other shape has its unit encoded. rules.jsonl must not tell them apart.
+    rules = list(distinct_rules(40, ["python", "go"]))
+    for n, rule in enumerate(rules):
+        rule.unit = {"text": rule.evidence, "kind": "sentence", "heading_path": ["A", f"B{n}"], "term": None}
+    rules[0].title = 'Quote the key: , "unit": {"text": "not this"} stays in the title.'
+    pipeline = [rule_line(r, cluster=None, unit=unit_json(r.unit)) for r in rules]
+    other = []
+    for rule in rules:
+        data = rule_dict(rule)
+        data["unit"] = dict(reversed(list(rule.unit.items())))  # keys in another order
+        other.append(json.dumps({"written_by": "elsewhere", **data}) + "\n")
+    _, first = run_close(tmp_path / "pipeline", ["python", "go"], pipeline)
+    _, second = run_close(tmp_path / "other", ["python", "go"], other)
+    text = (first / "rules.jsonl").read_text(encoding="utf-8")
+    assert text == (second / "rules.jsonl").read_text(encoding="utf-8")
+    written = {json.loads(line)["id"]: json.loads(line) for line in text.splitlines()}
+    assert {r.id: r.unit for r in rules} == {i: r["unit"] for i, r in written.items()}
+    assert written[rules[0].id]["title"] == rules[0].title
 
 
 def built_tree(tmp_path: Path) -> Path:

@@ -40,7 +40,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
@@ -175,24 +175,28 @@ class _Totals:
         return min(counts, key=lambda g: (-counts[g], g)) if counts else None
 
 
-def _outcomes(plan: PassPlan, technologies: list[str], rules_file: Path | None, workers: int) -> Iterator[TechnologyOutcome]:
+def _outcomes(
+    plan: PassPlan, technologies: list[str], rules_file: Path | None, workers: int
+) -> Iterator[TechnologyOutcome]:
     """Each technology's outcome, in order; rules.jsonl lines go to ``rules_file`` (None: none)."""
     if workers <= 0:
         for technology in technologies:
             yield run_technology(plan, technology, rules_file)
         return
-    chunks: list[Path | None] = [
-        plan.staged.scratch / f"rules-{i}.jsonl" if rules_file is not None else None for i in range(len(technologies))
-    ]
+    chunks = {
+        t: plan.staged.scratch / f"rules-{i}.jsonl" if rules_file is not None else None
+        for i, t in enumerate(technologies)
+    }
+    # Largest technologies first: the passes then end close together, where in technology order a big one
+    # submitted last would run alone while the other workers sit idle. Outcomes are still merged in
+    # technology order, so the tree does not depend on the schedule.
+    schedule = sorted(technologies, key=lambda t: (-plan.source.size(t), t))
     with pass_pool(workers) as pool:
-        # Each future is let go once its outcome is taken: a future keeps its result, so a list of them would
-        # hold every technology's outcome until the last one is merged.
-        pending = deque(
-            (pool.submit(run_technology, plan, t, chunk), chunk) for t, chunk in zip(technologies, chunks, strict=True)
-        )
-        while pending:
-            future, chunk = pending.popleft()
-            outcome = future.result()
+        futures = {t: pool.submit(run_technology, plan, t, chunks[t]) for t in schedule}
+        for technology in technologies:
+            # Each future is let go once its outcome is taken (a future keeps its result).
+            outcome = futures.pop(technology).result()
+            chunk = chunks[technology]
             if chunk is not None and rules_file is not None and chunk.exists():
                 with open(chunk, "rb") as part, open(rules_file, "ab") as whole:
                     shutil.copyfileobj(part, whole)

@@ -19,7 +19,13 @@ from pathlib import Path
 from typing import Protocol
 
 from rules_spider.items import Rule, unit_json
-from rules_spider.outputs.rules_io import InvalidRuleError, RulesFileStats, iter_rule_lines, rule_from_mapping
+from rules_spider.outputs.rules_io import (
+    InvalidRuleError,
+    RulesFileStats,
+    iter_rule_lines,
+    rule_from_mapping,
+    unit_text,
+)
 from rules_spider.outputs.spill import TechnologySpill
 
 logger = logging.getLogger(__name__)
@@ -37,8 +43,8 @@ class RuleSource(Protocol):
         """Read the input (scratch files go under ``scratch``); the technologies, sorted."""
         ...
 
-    def size(self) -> int:
-        """How many rules the opened input holds (before any is dropped or merged)."""
+    def size(self, technology: str | None = None) -> int:
+        """How many rules the opened input holds (before any is dropped or merged), of ``technology`` or in all."""
         ...
 
     def rules(self, technology: str) -> tuple[list[Rule], int]:
@@ -51,31 +57,25 @@ class RuleSource(Protocol):
         ...
 
 
-def parse_rule_line(line: str, origin: object) -> Rule | None:
-    """The rule of one JSON line, or None (logged) when it is not one."""
-    try:
-        data = json.loads(line)
-        if not isinstance(data, dict):
-            raise InvalidRuleError("not a JSON object")
-        return rule_from_mapping(data)
-    except (ValueError, TypeError) as exc:
-        logger.warning("Skipping invalid rule from %s: %s", origin, exc)
-        return None
-
-
 # Rule fields whose strings many rules of one technology repeat.
 _REPEATED = ("technology", "framework", "source_name", "url", "category", "generator", "quality_model")
 
 
 def parse_pass_rule_line(line: str, origin: object) -> Rule | None:
-    """``parse_rule_line`` for a build's technology pass, which holds a technology's every rule at once:
-    the rule's ``unit`` as its JSON text, and the strings many rules repeat (a page's URL and headings,
-    the source, the model version) shared instead of one copy per rule."""
-    rule = parse_rule_line(line, origin)
-    if rule is None:
+    """The rule of one JSON line, or None (logged) when it is not one, for a build's technology pass,
+    which holds a technology's every rule at once: the rule's ``unit`` as its JSON text (cut out of the line when ``rule_line`` wrote it), and the
+    strings many rules repeat (a page's URL and headings, the source, the model version) shared instead
+    of one copy per rule."""
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            raise InvalidRuleError("not a JSON object")
+        rule = rule_from_mapping(data)
+    except (ValueError, TypeError) as exc:
+        logger.warning("Skipping invalid rule from %s: %s", origin, exc)
         return None
     if rule.unit is not None:
-        rule.unit = unit_json(rule.unit)
+        rule.unit = unit_text(line, data) or unit_json(rule.unit)
     for name in _REPEATED:
         value = getattr(rule, name)
         if value is not None:
@@ -99,8 +99,11 @@ class SpilledSource:
         self._spill.flush()
         return self._spill.technologies()
 
-    def size(self) -> int:
-        return sum(self._spill.counts.values()) if self._spill is not None else 0
+    def size(self, technology: str | None = None) -> int:
+        if self._spill is None:
+            return 0
+        counts = self._spill.counts
+        return sum(counts.values()) if technology is None else counts.get(technology, 0)
 
 
 class RulesFileSource(SpilledSource):
@@ -159,8 +162,8 @@ class RuleListSource:
     def open(self, scratch: Path) -> list[str]:
         return sorted(self._by_technology)
 
-    def size(self) -> int:
-        return self._count
+    def size(self, technology: str | None = None) -> int:
+        return self._count if technology is None else len(self._by_technology.get(technology, ()))
 
     def rules(self, technology: str) -> tuple[list[Rule], int]:
         return list(self._by_technology.get(technology, ())), 0

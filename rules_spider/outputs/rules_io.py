@@ -16,7 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from rules_spider.items import Rule
+from rules_spider.items import Rule, rule_dict
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ REQUIRED_TEXT_FIELDS = ("id", "title", "body", "technology", "source_name", "url
 _LIST_FIELDS = ("section", "keywords", "urls")
 _SCORE_FIELDS = ("heuristic_score", "quality_score")
 _RULE_FIELDS = frozenset(f.name for f in fields(Rule))
+_FIELD_ORDER = [f.name for f in fields(Rule)]
+_UNIT_KEY = ', "unit": '
 
 
 class InvalidRuleError(ValueError):
@@ -64,6 +66,29 @@ def rule_from_mapping(data: Mapping[str, Any]) -> Rule:
         values.pop("source_priority")
     values.setdefault("framework", None)
     return Rule(**values)
+
+
+def rule_line(rule: Rule, *, cluster: int | None, unit: str | None) -> str:
+    """One line of rules.jsonl or of a part file: the rule's fields in their order, ``cluster`` filled in,
+    ``unit`` (its ``unit_json`` text, or None) last, where ``unit_text`` finds it again."""
+    data = rule_dict(rule)
+    data["cluster"] = cluster
+    del data["unit"]
+    return f"{json.dumps(data, ensure_ascii=False)[:-1]}{_UNIT_KEY}{'null' if unit is None else unit}}}\n"
+
+
+def unit_text(line: str, data: Mapping[str, Any]) -> str | None:
+    """The JSON text of the ``unit`` of ``line`` (``data`` is the line decoded), taken out of the line
+    instead of encoded again, when ``rule_line`` wrote the line; None when the line has no unit or
+    another writer wrote it.
+
+    Its keys being the rule's fields in their order, every value before ``unit`` is a string, number,
+    null or list of strings, and a string holds no bare quote: the first ``, "unit": `` is the key's.
+    """
+    if not isinstance(data.get("unit"), dict) or list(data) != _FIELD_ORDER:
+        return None
+    end = line.rstrip()
+    return end[end.index(_UNIT_KEY) + len(_UNIT_KEY) : -1]
 
 
 def iter_rule_lines(path: str | os.PathLike[str]) -> Iterator[tuple[int, str, Rule | None]]:

@@ -11,7 +11,6 @@ build needs of them afterwards: cluster summaries, metric sums, the report's sam
 from __future__ import annotations
 
 import dataclasses
-import json
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -19,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rules_spider.clusters import Clustering
-from rules_spider.items import Rule, rule_dict, unit_json
+from rules_spider.items import Rule, unit_json
 from rules_spider.learning.store import FeedbackStore
 from rules_spider.outputs.atomic import StagedTree
 from rules_spider.outputs.batch_results import ClusterSummary
@@ -28,6 +27,7 @@ from rules_spider.outputs.gc_pause import paused_gc
 from rules_spider.outputs.metrics import ImprovementSums, MetricSums
 from rules_spider.outputs.report import ReportData
 from rules_spider.outputs.rule_sources import RuleSource
+from rules_spider.outputs.rules_io import rule_line
 from rules_spider.review.decisions import RuleDecision, apply_decisions
 from rules_spider.writers.activation import named_globs
 from rules_spider.writers.base import RenderContext, Writer
@@ -79,14 +79,6 @@ class TechnologyOutcome:
         return dataclasses.replace(self, metrics=self.metrics.detached(), improvement=improvement)
 
 
-def rules_line(rule: Rule, cluster: int | None, unit: str) -> str:
-    """One rules.jsonl line: the rule's fields (its cluster filled in) with ``unit`` (its JSON) last."""
-    data = rule_dict(rule)
-    data["cluster"] = cluster
-    del data["unit"]  # the last field: its JSON goes back in the same place
-    return f"{json.dumps(data, ensure_ascii=False)[:-1]}, \"unit\": {unit}}}\n"
-
-
 def run_technology(plan: PassPlan, technology: str, rules_out: Path | None) -> TechnologyOutcome:
     """Review, cluster and write ``technology``'s rules; rules.jsonl lines are appended to ``rules_out``
     (None: the build copies a rules.jsonl and gets each rule's cluster instead)."""
@@ -126,7 +118,7 @@ def _append_rules(path: Path, crawled: Sequence[Rule], cluster_of: Mapping[str, 
     # rules.jsonl keeps rejected rules too, so a decision can be undone.
     with open(path, "a", encoding="utf-8", newline="\n") as handle:
         handle.writelines(
-            rules_line(rule, cluster_of.get(rule.id), "null" if unit is None else unit)
+            rule_line(rule, cluster=cluster_of.get(rule.id), unit=unit)
             for rule, unit in zip(crawled, units, strict=True)
         )
 

@@ -9,7 +9,6 @@ extension (or ``scrapy build-rules``) merges parts into ``rules.jsonl`` and
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -18,10 +17,11 @@ from typing import IO
 from scrapy.crawler import Crawler
 
 from rules_spider.config import rules_config
-from rules_spider.items import DocPage, rule_dict
+from rules_spider.items import DocPage, unit_json
 from rules_spider.journal import drop_torn_tail
 from rules_spider.outputs.pages import PageRecord
 from rules_spider.outputs.parts import run_pages_path, run_parts_path
+from rules_spider.outputs.rules_io import rule_line
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class RulesStorePipeline:
                 self._file = self._open(run_parts_path)
                 self.crawler.stats.set_value("rules/part_file", self._file.name)
             for rule in item.rules:
-                self._file.write(json.dumps(rule_dict(rule), ensure_ascii=False) + "\n")
+                self._file.write(rule_line(rule, cluster=rule.cluster, unit=None if rule.unit is None else unit_json(rule.unit)))
             self._file.flush()
         self.crawler.stats.inc_value("rules/kept", len(item.rules))
         self.crawler.stats.inc_value(f"source/{item.source_name}/rules", len(item.rules))
