@@ -15,9 +15,9 @@ from rules_spider.analysis.safety import is_unsafe_rule
 from rules_spider.compose import PageInfo, compose_rule
 from rules_spider.extraction import extract_page
 from rules_spider.ids import content_hash
-from rules_spider.items import DocPage, Rule, Section
+from rules_spider.items import DocPage, Rule
 from rules_spider.rulemodel.loading import current_rule_model
-from rules_spider.units import Unit, page_units
+from rules_spider.units import page_units
 from rules_spider.units.scored import ScoredUnit
 from rules_spider.units.stored import unit_context
 from rules_spider.page_task import PageResult, Selection

@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
+from rules_spider.ids import normalise_text
 from rules_spider.items import DocPage, Rule
 
 MIN_EVIDENCE_WORDS = 4
 
 
 def normalise_ws(text: str) -> str:
-    # str.split() splits on exactly what \s+ matches: re.sub(r"\s+", " ", text).strip(), faster
-    return " ".join(text.split())
+    return normalise_text(text)
 
 
 @lru_cache(maxsize=16)

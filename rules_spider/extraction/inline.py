@@ -16,6 +16,7 @@ import re
 from lxml import etree
 
 from rules_spider.extraction.page_chrome import is_boilerplate
+from rules_spider.ids import normalise_text
 
 CODE_OPEN = "\x02"
 CODE_CLOSE = "\x03"
@@ -28,7 +29,6 @@ INLINE_TAGS = frozenset(
     }
 )
 CODE_TAGS = frozenset({"code", "tt", "kbd", "samp"})
-_WS = re.compile(r"\s+")
 # Zero-width characters themes put in headings and code-ish text; invisible to readers. The
 # markers are dropped from page text too, so they only ever mean inline code.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u2060\ufeff\u00ad" + CODE_OPEN + CODE_CLOSE))
@@ -43,17 +43,17 @@ _SPAN = re.compile(CODE_OPEN + "([^" + CODE_CLOSE + "]*)" + CODE_CLOSE)
 
 def clean_inline(text: str) -> str:
     """Whitespace collapsed, invisible characters (and stray markers) removed."""
-    return _WS.sub(" ", text.translate(_INVISIBLE)).strip()
+    return normalise_text(text.translate(_INVISIBLE))
 
 
 def clean_marked(text: str) -> str:
     """``clean_inline`` for marked text: the markers stay, around non-blank code."""
     if CODE_OPEN not in text:
-        return _WS.sub(" ", text).strip()
+        return normalise_text(text)
     text = _SPACE_AFTER_OPEN.sub(r"\1" + CODE_OPEN, text)
     text = _SPACE_BEFORE_CLOSE.sub(CODE_CLOSE + r"\1", text)
     text = _EMPTY_SPAN.sub("", text)
-    return _WS.sub(" ", text).strip()
+    return normalise_text(text)
 
 
 def plain(marked: str) -> str:

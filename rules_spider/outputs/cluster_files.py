@@ -65,10 +65,11 @@ def write_cluster_files(
     for cluster in clusters:
         files: dict[str, list[str]] = {}
         left_out: dict[str, list[str]] = {}
+        groups = _tree_groups(cluster, group_by)
         for writer in writers:
             fmt = writer.name
             files[fmt], left_out[fmt] = [], []
-            for label, group in _tree_groups(cluster, group_by):
+            for label, group in groups:
                 directory = f"{tech}_{fmt}_{label}"
                 directory_path = safe_join(staged.root, tech, directory)
                 parts = writer.render_group(group, context)

@@ -11,18 +11,30 @@ from collections.abc import Sequence
 
 from rules_spider.clusters import RuleCluster
 from rules_spider.items import Rule
+from rules_spider.writers.activation import Activation, infer_activation
 from rules_spider.writers.groups import RuleGroup
 from rules_spider.writers.markdown import join_names, rule_markdown
 
 
 class RuleBlocks:
-    """Each rule's markdown rendered once per heading level and example choice.
+    """Each rule's markdown rendered once per heading level and example choice, and each group's
+    activation inferred once.
 
-    Size fitting renders the same rules many times; this keeps it linear.
+    Size fitting renders the same rules many times; this keeps it linear. Kept for one build pass, the
+    cache serves every writer of the pass: rules sharing an id there share their text.
     """
 
     def __init__(self) -> None:
         self._cache: dict[tuple[str, str, int, bool], str] = {}
+        self._activations: dict[tuple, Activation] = {}
+
+    def activation(self, group: RuleGroup) -> Activation:
+        """``infer_activation(group)``, for a group of these rules, keywords and sources."""
+        key = (group.technology, group.keywords, group.sources, tuple(rule.id for rule in group.rules))
+        found = self._activations.get(key)
+        if found is None:
+            found = self._activations[key] = infer_activation(group)
+        return found
 
     def get(self, rule: Rule, level: int, with_example: bool = True) -> str:
         key = (rule.technology, rule.id, level, with_example)

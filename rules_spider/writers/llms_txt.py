@@ -13,7 +13,7 @@ summary only when a paragraph follows it, so one does. The whole file keeps to
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from rules_spider.items import Rule
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered
@@ -37,12 +37,13 @@ def rule_item(rule: Rule) -> str:
     return f"- [{link_text(rule.title)}]({link_url(urls[0])}): {note}"
 
 
-def _sections(groups: Sequence[RuleGroup], rules: Sequence[Rule]) -> str:
+def _sections(groups: Sequence[RuleGroup], rules: Sequence[Rule], items: Mapping[int, str]) -> str:
+    """The H2 sections of ``rules``; ``items`` holds each rule's list item, by ``id()`` of the rule."""
     sections = []
     for group in groups:
         for cluster, members in grouped(group, rules):
             title = group.title if len(group.clusters) == 1 else f"{group.title}: {cluster.name}"
-            sections.append(f"## {one_line(title)}\n\n" + "\n".join(rule_item(r) for r in members))
+            sections.append(f"## {one_line(title)}\n\n" + "\n".join(items[id(r)] for r in members))
     return "\n\n".join(sections)
 
 
@@ -56,13 +57,15 @@ class LlmsTxtWriter:
         budget = context.budget_for(self.name)
         rules = sorted((r for g in groups for r in g.rules), key=priority_key(context.pinned))
         sources = sorted({r.source_name for r in rules})
+        # Fitting renders the file once per step of its search: each item is made once.
+        items = {id(r): rule_item(r) for r in rules}
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
             summary = summary_line(sources, len(kept)).removesuffix(SUMMARY_SUFFIX) + "."
             info = "Each entry links the documentation page it comes from; its note gives the guidance, then a verbatim quote."
             if left_out:
                 info += f" {left_out} lower-priority rules are left out to keep this file within {budget.describe()}."
-            return f"# {one_line(title)}\n\n> {summary}\n\n{info}\n\n{_sections(groups, kept)}\n"
+            return f"# {one_line(title)}\n\n> {summary}\n\n{info}\n\n{_sections(groups, kept, items)}\n"
 
         text, kept, dropped = fit_prefix(rules, render, budget)
         reason = f"lower priority than the rules that fill the llms.txt budget of {budget.describe()}"

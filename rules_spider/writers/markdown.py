@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from urllib.parse import quote
 
 from rules_spider.clusters import RuleCluster
+from rules_spider.ids import normalise_text
 from rules_spider.items import Rule
 
-_WS = re.compile(r"\s+")
 _BACKTICKS = re.compile(r"`+")
 _FENCE_LANGUAGE = re.compile(r"[^\w+#.-]")
 
@@ -48,7 +48,7 @@ def utf16_length(text: str) -> int:
 
 
 def one_line(text: str) -> str:
-    return _WS.sub(" ", text).strip()
+    return normalise_text(text)
 
 
 def technology_label(technology: str) -> str:

@@ -16,7 +16,6 @@ from collections.abc import Sequence
 
 from rules_spider.items import Rule
 from rules_spider.outputs.paths import slugify
-from rules_spider.writers.activation import infer_activation
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered
 from rules_spider.writers.budget import Budget, LeftOut, fit_prefix, priority_key
 from rules_spider.writers.documents import RuleBlocks, group_document
@@ -50,8 +49,8 @@ def left_out_note(count: int, path: str, budget: Budget) -> str:
     return f"_{count} lower-priority {noun} left out to keep this block within {budget.describe()} ({path})._"
 
 
-def files_line(group: RuleGroup) -> str | None:
-    globs = infer_activation(group).globs
+def files_line(group: RuleGroup, blocks: RuleBlocks) -> str | None:
+    globs = blocks.activation(group).globs
     return "Applies to: " + ", ".join(f"`{g}`" for g in globs) if globs else None
 
 
@@ -73,7 +72,7 @@ class MemoryFileWriter:
     def render_group(self, group: RuleGroup, context: RenderContext) -> list[Rendered]:
         budget = context.budget_for(self.name)
         blocks = context.blocks or RuleBlocks()
-        line = files_line(group)
+        line = files_line(group, blocks)
 
         def render(kept: Sequence[Rule], left_out: int) -> str:
             return group_document(group, kept, notes=self._notes(left_out, budget), files_line=line, blocks=blocks)
@@ -95,7 +94,7 @@ class MemoryFileWriter:
             ids = {r.id for r in group.rules}
             members = [r for r in kept if r.id in ids]
             if members:
-                doc = group_document(group, members, level=3, files_line=files_line(group), blocks=blocks)
+                doc = group_document(group, members, level=3, files_line=files_line(group, blocks), blocks=blocks)
                 parts.append(doc.strip())
         return "\n\n".join(parts) + "\n"
 

@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Sequence
 
 from rules_spider.items import Rule
-from rules_spider.writers.activation import Activation, infer_activation
+from rules_spider.writers.activation import Activation
 from rules_spider.writers.base import ProjectFile, RenderContext, Rendered
 from rules_spider.writers.budget import Budget, LeftOut, priority_key, split_between_rules
 from rules_spider.writers.documents import RuleBlocks, group_document
@@ -64,9 +64,9 @@ class RuleDirWriter:
 
     def render_group(self, group: RuleGroup, context: RenderContext) -> list[Rendered]:
         budget = context.budget_for(self.name)
-        head = self.frontmatter(group, infer_activation(group))
-        order = priority_key(context.pinned)
         blocks = context.blocks or RuleBlocks()
+        head = self.frontmatter(group, blocks.activation(group))
+        order = priority_key(context.pinned)
         rules = sorted(group.rules, key=order)
         whole = self._document(head, group, rules, None, (), frozenset(), blocks)
         if budget.fits(whole):
