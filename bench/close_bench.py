@@ -6,9 +6,9 @@
 Rules are made from a crawl's rules.jsonl (``--from``, default: the newest bench project output) or, with
 none, from a fixed synthetic template, each copy given its own page URL and a distinct word so that
 near-duplicate merging keeps them apart, as a big real catalog's are. Each size runs in a fresh process;
-prints seconds, the RSS before the close step (imports done, part file written, seed rules freed) and
-the CPU time of the building process and its workers, the peak RSS during it (Linux: the peak is reset through /proc/self/clear_refs once the part file is
-written; elsewhere the process's lifetime peak), and, sampled from /proc every 0.1 s, the largest build
+prints seconds, the CPU time of the building process and its workers, the RSS before the close step
+(imports done, part file written, seed rules freed) and the peak RSS during it (Linux: the peak is reset
+through /proc/self/clear_refs once the part file is written; elsewhere the process's lifetime peak), and, sampled from /proc every 0.1 s, the largest build
 worker and the summed RSS of the process and its workers. Target (issue 12): 100,000 rules close in
 <= 15 s.
 """
@@ -148,8 +148,8 @@ def run_one(count: int, formats: str, source: Path | None, profile: bool, worker
         profiler.disable()
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(int(os.environ.get("PROFILE_LINES", "25")))
     peak = _status_mib("VmHWM") if peak_reset else None
-    return {"rules_in": count, "rules_out": results.total_rules_generated, "seconds": round(seconds, 2), "cpu_seconds": round(cpu, 1),
-            "rss_before_mib": rss_before,
+    return {"rules_in": count, "rules_out": results.total_rules_generated, "seconds": round(seconds, 2),
+            "cpu_seconds": round(cpu, 1), "rss_before_mib": rss_before,
             "peak_rss_mib": peak if peak is not None else round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "tree_peak_rss_mib": sampler.tree_kib // 1024, "tree_peak_pss_mib": sampler.tree_pss_kib // 1024,
             "workers_peak_rss_mib": sampler.worker_kib // 1024 or None,
@@ -190,7 +190,8 @@ def main() -> int:
             verdict = "OK" if result["seconds"] <= TARGET_SECONDS_100K else "MISSED"
             verdict = f"  target <= {TARGET_SECONDS_100K:.0f} s: {verdict}"
         print(f"{count:>7d} rules -> {result['rules_out']:>7d} kept, {result['clusters']} clusters: "
-              f"{result['seconds']:6.1f} s ({result['cpu_seconds']:.1f} CPU-s), RSS {result['rss_before_mib']} MiB before, peak {result['peak_rss_mib']} MiB"
+              f"{result['seconds']:6.1f} s ({result['cpu_seconds']:.1f} CPU-s), "
+              f"RSS {result['rss_before_mib']} MiB before, peak {result['peak_rss_mib']} MiB"
               + (f", largest worker {result['workers_peak_rss_mib']} MiB" if result["workers_peak_rss_mib"] else "")
               + f", all processes {result['tree_peak_rss_mib']} MiB RSS ({result['tree_peak_pss_mib']} MiB PSS)"
               + verdict)

@@ -22,12 +22,12 @@ from pathlib import Path
 
 import numpy as np
 
-from rules_spider.analysis.grounding import normalise_ws
 from rules_spider.compose import PageInfo
 from rules_spider.corpus.labels import iter_label_files, read_labels
 from rules_spider.corpus.rebuild import LabeledUnit, rebuild
 from rules_spider.extraction import extract_page
 from rules_spider.generation.extractive import ExtractiveGenerator
+from rules_spider.ids import normalise_text
 from rules_spider.items import DocPage
 from rules_spider.page_rules import Selection, page_to_rules
 from rules_spider.rulemodel.train_corpus import corpus_matrix
@@ -53,9 +53,9 @@ def cue_extractor_selects(units: list[LabeledUnit]) -> np.ndarray:
     selected = np.zeros(len(units), dtype=int)
     for path, indices in by_page.items():
         _, rules = _old_page(path)
-        evidences = [normalise_ws(r.evidence) for r in rules]
+        evidences = [normalise_text(r.evidence) for r in rules]
         for i in indices:
-            text = normalise_ws(units[i].unit.text)
+            text = normalise_text(units[i].unit.text)
             selected[i] = int(any(e.endswith(text) for e in evidences))
     return selected
 

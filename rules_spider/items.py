@@ -134,13 +134,13 @@ class Rule:
     unit: dict | str | None = field(default=None, repr=False)
 
 
-_RULE_FIELDS = tuple(f.name for f in fields(Rule))
+RULE_FIELDS = tuple(f.name for f in fields(Rule))  # in their order
 
 
 def rule_dict(rule: Rule) -> dict[str, Any]:
     """The rule's fields as a mapping for JSON, without ``dataclasses.asdict``'s deep copy (its values are
     plain lists, dicts and scalars already, and this runs for every rule of a crawl)."""
-    return {name: getattr(rule, name) for name in _RULE_FIELDS}
+    return {name: getattr(rule, name) for name in RULE_FIELDS}
 
 
 def unit_json(unit: dict | str) -> str:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from rules_spider.analysis.grounding import normalise_ws
 from rules_spider.compose import PageInfo, compose_rule
 from rules_spider.compose.clauses import title_clause, without_preamble
 from rules_spider.extraction import extract_page
+from rules_spider.ids import normalise_text
 from rules_spider.units import page_units
 
 INFO = PageInfo(url="https://docs.example/p.html", source_name="Docs", technology="python")
@@ -19,7 +19,7 @@ def rules_of(html: str) -> dict[str, object]:
     out = {}
     for unit in page_units(extracted.sections, INFO.url, extracted.title):
         rule = compose_rule(unit, 0.9, INFO, extracted.sections[unit.section_index], extracted.text)
-        assert normalise_ws(rule.evidence) in normalise_ws(extracted.text)  # verbatim, whatever the body says
+        assert normalise_text(rule.evidence) in normalise_text(extracted.text)  # verbatim, whatever the body says
         out[unit.text] = rule
     return out
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from rules_spider.analysis.grounding import is_grounded, normalise_ws
+from rules_spider.analysis.grounding import is_grounded
 from rules_spider.generation.base import RuleGenerator
 from rules_spider.generation.extractive import ExtractiveGenerator
-from rules_spider.ids import rule_id
+from rules_spider.ids import normalise_text, rule_id
 from rules_spider.items import RULE_CATEGORIES, Block, DocPage, Section
 
 SITES = Path(__file__).parent / "sites"
@@ -286,11 +286,11 @@ def test_planted_directives_are_captured_and_decoys_are_not() -> None:
         for rule in rules:
             assert is_grounded(rule, page.text), rule  # what the generation pipeline checks
         for item in planted.get(relative, []):
-            sentence = normalise_ws(item["sentence"])
-            if item.get("requires_js") and sentence not in normalise_ws(page.text):
+            sentence = normalise_text(item["sentence"])
+            if item.get("requires_js") and sentence not in normalise_text(page.text):
                 continue  # only a browser sees this one
             expected += 1
-            matching = [r for r in rules if sentence in normalise_ws(r.evidence)]
+            matching = [r for r in rules if sentence in normalise_text(r.evidence)]
             if not matching:
                 missed.append((relative, item["sentence"]))
             elif not any(_names_subject(r.body, item["subject"], item["sentence"]) for r in matching):

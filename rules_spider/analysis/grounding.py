@@ -17,19 +17,15 @@ from rules_spider.items import DocPage, Rule
 MIN_EVIDENCE_WORDS = 4
 
 
-def normalise_ws(text: str) -> str:
-    return normalise_text(text)
-
-
 @lru_cache(maxsize=16)
 def _normalised_page(page_text: str) -> str:
     # Pages are checked once per rule; normalise each page's text once.
-    return normalise_ws(page_text)
+    return normalise_text(page_text)
 
 
 def evidence_in_text(evidence: str, page_text: str) -> bool:
     """Whether ``evidence`` is quoted verbatim (modulo whitespace) from ``page_text``."""
-    quote = normalise_ws(evidence)
+    quote = normalise_text(evidence)
     return len(quote.split()) >= MIN_EVIDENCE_WORDS and quote in _normalised_page(page_text)
 
 
@@ -38,7 +34,7 @@ def is_grounded(rule: Rule, page_text: str, code_blocks: Iterable[str] | None = 
     if not evidence_in_text(rule.evidence, page_text):
         return False
     if rule.example:
-        example = normalise_ws(rule.example)
+        example = normalise_text(rule.example)
         sources = list(code_blocks) if code_blocks is not None else [page_text]
         if not any(example in _normalised_page(source) for source in sources):
             return False

@@ -63,9 +63,9 @@ _REPEATED = ("technology", "framework", "source_name", "url", "category", "gener
 
 def parse_pass_rule_line(line: str, origin: object) -> Rule | None:
     """The rule of one JSON line, or None (logged) when it is not one, for a build's technology pass,
-    which holds a technology's every rule at once: the rule's ``unit`` as its JSON text (cut out of the line when ``rule_line`` wrote it), and the
-    strings many rules repeat (a page's URL and headings, the source, the model version) shared instead
-    of one copy per rule."""
+    which holds a technology's every rule at once: the rule's ``unit`` as its JSON text (cut out of the
+    line when ``rule_line`` wrote it), and the strings many rules repeat (a page's URL and headings, the
+    source, the model version) shared instead of one copy per rule."""
     try:
         data = json.loads(line)
         if not isinstance(data, dict):

@@ -12,19 +12,18 @@ import json
 import logging
 import os
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rules_spider.items import Rule, rule_dict
+from rules_spider.items import RULE_FIELDS, Rule, rule_dict
 
 logger = logging.getLogger(__name__)
 
 REQUIRED_TEXT_FIELDS = ("id", "title", "body", "technology", "source_name", "url", "evidence")
 _LIST_FIELDS = ("section", "keywords", "urls")
 _SCORE_FIELDS = ("heuristic_score", "quality_score")
-_RULE_FIELDS = frozenset(f.name for f in fields(Rule))
-_FIELD_ORDER = [f.name for f in fields(Rule)]
+_RULE_FIELDS = frozenset(RULE_FIELDS)
 _UNIT_KEY = ', "unit": '
 
 
@@ -85,7 +84,7 @@ def unit_text(line: str, data: Mapping[str, Any]) -> str | None:
     Its keys being the rule's fields in their order, every value before ``unit`` is a string, number,
     null or list of strings, and a string holds no bare quote: the first ``, "unit": `` is the key's.
     """
-    if not isinstance(data.get("unit"), dict) or list(data) != _FIELD_ORDER:
+    if not isinstance(data.get("unit"), dict) or tuple(data) != RULE_FIELDS:
         return None
     end = line.rstrip()
     return end[end.index(_UNIT_KEY) + len(_UNIT_KEY) : -1]

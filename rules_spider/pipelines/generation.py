@@ -15,11 +15,12 @@ import logging
 from scrapy.crawler import Crawler
 from scrapy.utils.asyncio import run_in_thread
 
-from rules_spider.analysis.grounding import is_grounded_in_page, normalise_ws
+from rules_spider.analysis.grounding import is_grounded_in_page
 from rules_spider.analysis.safety import is_unsafe_rule
 from rules_spider.config import rules_config
 from rules_spider.generation.base import GeneratorOutputError, RuleGenerator
 from rules_spider.generation.registry import make_generator
+from rules_spider.ids import normalise_text
 from rules_spider.items import DocPage, Rule
 from rules_spider.units.stored import unit_context
 
@@ -91,8 +92,8 @@ class RuleGenerationPipeline:
         return kept
 
     def _attach_unit(self, page: DocPage, rule: Rule) -> None:
-        evidence = normalise_ws(rule.evidence)
-        quoted = [s for s in page.units if normalise_ws(s.unit.text) in evidence]
+        evidence = normalise_text(rule.evidence)
+        quoted = [s for s in page.units if normalise_text(s.unit.text) in evidence]
         if not quoted:
             self.stats.inc_value("rules/llm/unscored")  # quotes no unit the model scored
             return

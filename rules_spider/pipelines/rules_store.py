@@ -60,7 +60,8 @@ class RulesStorePipeline:
                 self._file = self._open(run_parts_path)
                 self.crawler.stats.set_value("rules/part_file", self._file.name)
             for rule in item.rules:
-                self._file.write(rule_line(rule, cluster=rule.cluster, unit=None if rule.unit is None else unit_json(rule.unit)))
+                unit = None if rule.unit is None else unit_json(rule.unit)
+                self._file.write(rule_line(rule, cluster=rule.cluster, unit=unit))
             self._file.flush()
         self.crawler.stats.inc_value("rules/kept", len(item.rules))
         self.crawler.stats.inc_value(f"source/{item.source_name}/rules", len(item.rules))
