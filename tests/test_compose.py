@@ -67,6 +67,31 @@ def test_a_parameter_quoted_under_a_signature_is_named_with_its_api():
     assert rule.title.startswith("`pkg.Stream.read_into()`: `buf` must be a writable buffer")
 
 
+def test_a_field_list_speaks_of_the_object_it_documents_and_its_deprecated_field_says_so():
+    # lxml's and Scrapy's API pages: "Parameters" and "Deprecated" are field names under a signature, not terms.
+    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.XSLT.tostring">'
+                          '<span class="sig-name descname">tostring</span>(tree)</dt><dd><p>Save the tree.</p>'
+                          '<dl class="field-list simple"><dt class="field-odd">Parameters<span>:</span></dt>'
+                          "<dd><ul><li><p><strong>dont_filter</strong> (bool) - Use it with care, or you will get "
+                          'into crawling loops.</p></li></ul></dd><dt class="field-even">Deprecated</dt>'
+                          "<dd><p>use <code>str(tree)</code> instead.</p></dd></dl></dd></dl>"))
+    careful = rules["dont_filter (bool) - Use it with care, or you will get into crawling loops."]
+    assert careful.subject == "pkg.XSLT.tostring()"
+    deprecated = rules["use str(tree) instead."]
+    assert deprecated.subject == "pkg.XSLT.tostring()" and deprecated.category == "deprecation"
+    assert deprecated.title == "`pkg.XSLT.tostring()` is deprecated: use `str(tree)` instead."
+
+
+def test_a_short_mention_of_the_documented_api_is_given_in_full():
+    # Python's threading reference: "notify()" alone does not say which class's method the rule is about.
+    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="threading.Condition.notify">'
+                          '<span class="sig-name descname">notify</span>(n=1)</dt><dd><p>Since <code>notify()</code> '
+                          "does not release the lock, its caller should.</p></dd></dl>"))
+    rule = rules["Since notify() does not release the lock, its caller should."]
+    assert rule.title == "Since `threading.Condition.notify()` does not release the lock, its caller should."
+    assert rule.evidence == "Since notify() does not release the lock, its caller should."
+
+
 def test_several_dt_of_one_option_name_it_and_its_argument_names_the_option():
     # git's option lists: three <dt> forms of one option, then its <dd>.
     rules = rules_of(page("<dl><dt>-S[&lt;keyid&gt;]</dt><dt>--gpg-sign[=&lt;keyid&gt;]</dt><dt>--no-gpg-sign</dt><dd>"

@@ -121,6 +121,28 @@ def mentions(text: str, subject: str, is_code: bool = True) -> bool:
     return bool(bare) and (bare in text or (len(last) > 2 and last in text))
 
 
+_BACKTICKED = re.compile(r"`([^`]+)`")
+
+
+def qualified_mention(text: str, subject: str) -> str:
+    """``text`` with its first short mention of a qualified code ``subject`` given in full: "Since `notify()`
+    does not release the lock, ..." under ``threading.Condition.notify()`` names the class as well."""
+    bare = subject.split("(", 1)[0]
+    if "." not in bare or bare in text:
+        return text
+    for match in _BACKTICKED.finditer(text):
+        quoted = match.group(1)
+        short = quoted[:-2] if quoted.endswith("()") else quoted
+        if "(" not in short and bare.endswith("." + short):
+            before = text[:match.start()]
+            if before.endswith(("an ", "An ")) and bare[:1].lower() not in "aeiou":
+                before = before[:-2] + " "  # "an `atomic` block" -> "a `django.db.transaction.atomic()` block"
+            called = "()" if quoted.endswith("()") or (quoted == short and subject.endswith("()") and
+                                                        not short[:1].isupper()) else ""
+            return f"{before}`{bare}{called}`{text[match.end():]}"
+    return text
+
+
 def without_preamble(text: str) -> str:
     """``Note that generator names are case sensitive.`` -> ``Generator names are case sensitive.``"""
     match = _PREAMBLE.match(text)

@@ -20,6 +20,7 @@ from rules_spider.compose.clauses import (
     names_replacement,
     opens_with_pronoun,
     points_back,
+    qualified_mention,
     sentence_end,
     split_version_note,
     title_clause,
@@ -63,10 +64,15 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     if deprecated_note and subject:
         verb = "is deprecated since" if note.label.startswith("deprecated") else "is removed in"
         statement = f"{shown} {verb} {note.version}" + (f": {rest[:1].lower()}{rest[1:]}" if rest else ".")
+    elif unit.admonition == "deprecated" and subject and rest and not is_deprecation(rest):
+        # A deprecation note's later sentence, or a "Deprecated" field: "use str(result_tree) instead."
+        statement = f"{shown} is deprecated: {rest[:1].lower()}{rest[1:]}"
     elif not rest and note is not None and subject:
         statement = f"{shown} changed"
     else:
         statement = rest
+    if subject_is_code and subject:
+        statement = qualified_mention(statement, subject)
     evidence = unit.text
     lead = _antecedent(unit, statement, subject_is_code, page_text)
     said_before = titled_before = ""

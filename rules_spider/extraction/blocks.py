@@ -24,6 +24,7 @@ HEADING_LEVELS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 _DOMAIN_LANGUAGES = {"py": "python", "js": "javascript", "c": "c", "cpp": "cpp", "rb": "ruby", "php": "php"}
 # Sphinx gives a described object's <dt> its qualified name as id ("os.path.join", "Session.close").
 _QUALIFIED_ID = re.compile(r"^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)+$")
+_FIELD_NAME_END = re.compile(r"\s*:\s*$")
 
 
 @dataclass(slots=True)
@@ -166,6 +167,9 @@ class BlockWalker:
         flush()
 
     def _definitions(self, el: etree._Element, out: list[Event]) -> None:
+        if "field-list" in class_tokens(el):
+            self._fields(el, out)
+            return
         language = None
         for token in class_tokens(el):
             if token in _DOMAIN_LANGUAGES:
@@ -192,6 +196,26 @@ class BlockWalker:
                 for block in self._nested(child):
                     if block.term is None:  # an inner <dl> already named its own terms
                         block.term = term
+                    out.append(block)
+
+    def _fields(self, el: etree._Element, out: list[Event]) -> None:
+        """A Sphinx field list ("Parameters", "Raises", "Deprecated") belongs to the object its <dl> is in: its
+        field names name no term, so its blocks take the enclosing definition's, and a "Deprecated" field is a
+        deprecation note."""
+        deprecated = False
+        for child in el:
+            tag = child.tag
+            if not isinstance(tag, str) or is_boilerplate(child):
+                continue
+            if tag == "dt":
+                marked = inline_marked(child)
+                deprecated = _FIELD_NAME_END.sub("", plain(marked)).lower() == "deprecated"
+                if marked:
+                    out.append(_block("term", marked))
+            else:
+                for block in self._nested(child):
+                    if deprecated and block.kind in ("paragraph", "list") and block.admonition is None:
+                        block.admonition = "deprecated"
                     out.append(block)
 
     def _table(self, el: etree._Element, out: list[Event], *, nested: bool) -> None:
