@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/reader_sample.py draw  [--out data/reader_sample] [--pages-per-set 6] [--seed N]
     .venv/bin/python bench/reader_sample.py score [--out data/reader_sample]
+    .venv/bin/python bench/reader_sample.py remake --source data/reader_sample/fourth_draw --out DIR
 
 ``draw`` picks ``--pages-per-set`` random labeled pages of every documentation set of the corpus, turns
 each page into rules twice - with the rule model trained without that page's set (C and threshold chosen
@@ -23,6 +24,7 @@ import random
 import sys
 import tempfile
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -62,15 +64,7 @@ def draw(out: Path, labels: Path, pages_per_set: int, seed: int = SEED) -> int:
             pages[unit.record.set].append(unit.record.path)
     drawn: dict[str, list[tuple[str, object]]] = {"model": [], "cue": []}
     for name in sorted(pages):
-        train = matrix.groups != name
-        model, calibration = fit_final(matrix.counts[train], matrix.labels[train], matrix.groups[train])
-        with tempfile.TemporaryDirectory() as state:
-            # The held-out model goes where a retrained one lives, so page_to_rules loads it as a crawl would.
-            save_rule_model(model, calibration, state_model_dir(Path(state)), trained_at=datetime.now(UTC),
-                            training_seconds=0.0, training_data_hash=matrix.data_hash, units=int(train.sum()),
-                            positives=int(matrix.labels[train].sum()), sets={}, threshold_rule=THRESHOLD_RULE,
-                            leave_one_set_out=[], mean_precision=None, mean_recall=None)
-            selection = Selection(state_dir=Path(state))
+        with _held_out_selection(matrix, name) as (selection, model):
             for path in rng.sample(pages[name], min(pages_per_set, len(pages[name]))):
                 info = PageInfo(url=Path(path).as_uri(), source_name=name, technology="python")
                 drawn["model"] += [(name, r) for r in page_to_rules(Path(path).read_bytes(), info, selection).rules]
@@ -85,6 +79,60 @@ def draw(out: Path, labels: Path, pages_per_set: int, seed: int = SEED) -> int:
     _write(out / "key.jsonl", [{"id": i, "generator": tool} for i, (tool, _) in enumerate(picked)])
     _write(out / "items_A.jsonl", [items[i] for i in A_IDS])
     _write(out / "items_B.jsonl", [items[i] for i in B_IDS])
+    return 0
+
+
+@contextmanager
+def _held_out_selection(matrix, name: str):
+    """A selection whose rule model was trained without set ``name`` (C and threshold chosen without it)."""
+    train = matrix.groups != name
+    model, calibration = fit_final(matrix.counts[train], matrix.labels[train], matrix.groups[train])
+    with tempfile.TemporaryDirectory() as state:
+        # The held-out model goes where a retrained one lives, so page_to_rules loads it as a crawl would.
+        save_rule_model(model, calibration, state_model_dir(Path(state)), trained_at=datetime.now(UTC),
+                        training_seconds=0.0, training_data_hash=matrix.data_hash, units=int(train.sum()),
+                        positives=int(matrix.labels[train].sum()), sets={}, threshold_rule=THRESHOLD_RULE,
+                        leave_one_set_out=[], mean_precision=None, mean_recall=None)
+        yield Selection(state_dir=Path(state)), model
+
+
+def remake(source: Path, out: Path, labels: Path) -> int:
+    """The model rules of an earlier draw made again with today's code, each page by a model trained without
+    its set; the ones that now read differently go to ``out/items.jsonl`` (same ids) for a blind reader."""
+    report = rebuild([r for p in iter_label_files(labels) for r in read_labels(p)])
+    if not report.ok:
+        print(report.summary(), file=sys.stderr)
+        return 1
+    matrix = corpus_matrix(report.units)
+    key = {i: row["generator"] for i, row in _read(source / "key.jsonl").items()}
+    items = [row for i, row in sorted(_read(source / "items.jsonl").items()) if key[i] == "model"]
+    by_set: dict[str, list[dict]] = defaultdict(list)
+    for row in items:
+        by_set[row["set"]].append(row)
+    changed: list[dict] = []
+    gone: list[int] = []
+    for name in sorted(by_set):
+        with _held_out_selection(matrix, name) as (selection, _):
+            made: dict[str, dict] = {}
+            for url in sorted({row["url"] for row in by_set[name]}):
+                path = url.removeprefix("file://")
+                info = PageInfo(url=url, source_name=name, technology="python")
+                for rule in page_to_rules(Path(path).read_bytes(), info, selection).rules:
+                    made.setdefault(rule.url + "\0" + rule.evidence, _item(0, name, rule))
+                    # a rule that now leans on the sentence before quotes it too: find it by its own sentence
+                    if rule.unit:
+                        made.setdefault(rule.url + "\0" + str(rule.unit["text"]), _item(0, name, rule))
+            for row in by_set[name]:
+                again = made.get(row["url"] + "\0" + row["evidence"])
+                if again is None:
+                    gone.append(row["id"])
+                elif any(again[f] != row[f] for f in ("title", "body", "subject", "example")):
+                    changed.append({**again, "id": row["id"]})
+    out.mkdir(parents=True, exist_ok=True)
+    _write(out / "items.jsonl", sorted(changed, key=lambda row: row["id"]))
+    _write(out / "gone.jsonl", [{"id": i} for i in sorted(gone)])
+    print(f"{len(items)} model rules: {len(items) - len(changed) - len(gone)} read the same, {len(changed)} "
+          f"differently (items.jsonl), {len(gone)} no longer made (gone.jsonl)")
     return 0
 
 
@@ -118,12 +166,15 @@ def score(out: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("step", choices=("draw", "score"))
+    parser.add_argument("step", choices=("draw", "score", "remake"))
+    parser.add_argument("--source", type=Path, help="remake: the earlier draw whose model rules to make again")
     parser.add_argument("--out", type=Path, default=Path("data/reader_sample"))
     parser.add_argument("--labels", type=Path, default=Path("data/labels"))
     parser.add_argument("--pages-per-set", type=int, default=6)
     parser.add_argument("--seed", type=int, default=SEED, help="another seed draws other pages: a fresh sample")
     args = parser.parse_args()
+    if args.step == "remake":
+        return remake(args.source, args.out, args.labels)
     return draw(args.out, args.labels, args.pages_per_set, args.seed) if args.step == "draw" else score(args.out)
 
 

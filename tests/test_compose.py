@@ -92,6 +92,14 @@ def test_a_short_mention_of_the_documented_api_is_given_in_full():
     assert rule.evidence == "Since notify() does not release the lock, its caller should."
 
 
+def test_this_method_is_named_when_the_rule_is_about_other_code_it_quotes():
+    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="threading.Condition.notify_all">'
+                          '<span class="sig-name descname">notify_all</span>()</dt><dd><p>The method '
+                          "<code>notifyAll</code> is a deprecated alias for this method.</p></dd></dl>"))
+    rule = rules["The method notifyAll is a deprecated alias for this method."]
+    assert rule.title == "The method `notifyAll` is a deprecated alias for `threading.Condition.notify_all()`."
+
+
 def test_several_dt_of_one_option_name_it_and_its_argument_names_the_option():
     # git's option lists: three <dt> forms of one option, then its <dd>.
     rules = rules_of(page("<dl><dt>-S[&lt;keyid&gt;]</dt><dt>--gpg-sign[=&lt;keyid&gt;]</dt><dt>--no-gpg-sign</dt><dd>"

@@ -26,7 +26,12 @@ from rules_spider.compose.clauses import (
     title_clause,
     without_preamble,
 )
-from rules_spider.compose.subject import choose_subject, names_term_by_anaphor, opens_with_term_anaphor
+from rules_spider.compose.subject import (
+    choose_subject,
+    names_term_by_anaphor,
+    opens_with_term_anaphor,
+    term_for_anaphor,
+)
 from rules_spider.extraction.inline import backticked, code_spans
 from rules_spider.ids import rule_id
 from rules_spider.items import Rule, Section
@@ -72,7 +77,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     else:
         statement = rest
     if subject_is_code and subject:
-        statement = qualified_mention(statement, subject)
+        statement = term_for_anaphor(qualified_mention(statement, subject), subject,
+                                     unit.term if unit.term_from == "definition" else None)
     evidence = unit.text
     lead = _antecedent(unit, statement, subject_is_code, page_text)
     said_before = titled_before = ""

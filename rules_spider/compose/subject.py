@@ -107,6 +107,25 @@ def names_term_by_anaphor(text: str) -> bool:
     return bool(_ANAPHOR_INSIDE.search(text))
 
 
+_THIS_CALLABLE = re.compile(r"\bthis\s+(?:method|function)\b")
+_NAMES_ANOTHER = re.compile(r"\b(?:method|function)\s+(?:named|called)\b")
+
+
+def term_for_anaphor(statement: str, subject: str, term: str | None) -> str:
+    """``statement`` with "this method" / "this function" named, when the rule is about other code it quotes and
+    the unit documents a callable: "The method `notifyAll` is a deprecated alias for this method." under
+    ``threading.Condition.notify_all()`` says which method."""
+    if not term or not term.endswith("()"):
+        return statement
+    name = short_term(term)
+    if name == subject or not name.endswith("()"):
+        return statement
+    match = _THIS_CALLABLE.search(statement)
+    if match is None or _NAMES_ANOTHER.search(statement, 0, match.start()):
+        return statement  # "If the object has a method named `__dir__()`, this method will be called": that one
+    return f"{statement[:match.start()]}`{name}`{statement[match.end():]}"
+
+
 def _anaphor_first(marked: str) -> bool:
     """ "this setting" before any code the sentence quotes: it speaks of the term, not of what it quotes
     ("never modify this setting, modify `X` instead"; but "override `prepare`, and this method ...")."""
