@@ -118,12 +118,17 @@ def remake(source: Path, out: Path, labels: Path) -> int:
                 path = url.removeprefix("file://")
                 info = PageInfo(url=url, source_name=name, technology="python")
                 for rule in page_to_rules(Path(path).read_bytes(), info, selection).rules:
-                    made.setdefault(rule.url + "\0" + rule.evidence, _item(0, name, rule))
-                    # a rule that now leans on the sentence before quotes it too: find it by its own sentence
-                    if rule.unit:
-                        made.setdefault(rule.url + "\0" + str(rule.unit["text"]), _item(0, name, rule))
+                    # A rule is found by page, section and quote, and by its subject first: one note may stand
+                    # under several APIs of a section. A rule that now leans on the sentence before quotes it
+                    # too, so it is also found by its own sentence.
+                    item = _item(0, name, rule)
+                    own = str(rule.unit["text"]) if rule.unit else rule.evidence
+                    for quote in (rule.evidence, own):
+                        made.setdefault(_place(url, rule.section, quote), item)
+                        made.setdefault(_place(url, rule.section, quote, rule.subject), item)
             for row in by_set[name]:
-                again = made.get(row["url"] + "\0" + row["evidence"])
+                again = (made.get(_place(row["url"], row["section"], row["evidence"], row["subject"]))
+                         or made.get(_place(row["url"], row["section"], row["evidence"])))
                 if again is None:
                     gone.append(row["id"])
                 elif any(again[f] != row[f] for f in ("title", "body", "subject", "example")):
@@ -134,6 +139,10 @@ def remake(source: Path, out: Path, labels: Path) -> int:
     print(f"{len(items)} model rules: {len(items) - len(changed) - len(gone)} read the same, {len(changed)} "
           f"differently (items.jsonl), {len(gone)} no longer made (gone.jsonl)")
     return 0
+
+
+def _place(url: str, section: list[str], quote: str, subject: str | None = None) -> str:
+    return "\0".join([url, *section, quote, *([subject] if subject else [])])
 
 
 def _write(path: Path, rows: list[dict]) -> None:

@@ -72,11 +72,12 @@ def test_a_field_list_speaks_of_the_object_it_documents_and_its_deprecated_field
     rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.XSLT.tostring">'
                           '<span class="sig-name descname">tostring</span>(tree)</dt><dd><p>Save the tree.</p>'
                           '<dl class="field-list simple"><dt class="field-odd">Parameters<span>:</span></dt>'
-                          "<dd><ul><li><p><strong>dont_filter</strong> (bool) - Use it with care, or you will get "
+                          "<dd><ul><li><p><strong>dont_filter</strong> (bool) \u2013 Use it with care, or you will get "
                           'into crawling loops.</p></li></ul></dd><dt class="field-even">Deprecated</dt>'
                           "<dd><p>use <code>str(tree)</code> instead.</p></dd></dl></dd></dl>"))
-    careful = rules["dont_filter (bool) - Use it with care, or you will get into crawling loops."]
+    careful = rules["dont_filter (bool) \u2013 Use it with care, or you will get into crawling loops."]
     assert careful.subject == "pkg.XSLT.tostring()"
+    assert careful.title == "`pkg.XSLT.tostring()` parameter `dont_filter`: Use it with care, or you will get into crawling loops."
     deprecated = rules["use str(tree) instead."]
     assert deprecated.subject == "pkg.XSLT.tostring()" and deprecated.category == "deprecation"
     assert deprecated.title == "`pkg.XSLT.tostring()` is deprecated: use `str(tree)` instead."

@@ -78,6 +78,20 @@ def split_version_note(text: str) -> tuple[VersionNote | None, str]:
     return VersionNote(match.group("label").lower(), match.group("version").rstrip(".")), text[match.end():]
 
 
+# A Sphinx parameter field's entry: "ensure (bool) – if set to True, ...", "prefix – can be used to ...".
+_PARAMETER_ENTRY = re.compile(r"^(?P<name>[a-z_][\w.]*)(?: \((?P<type>[^()]{1,60})\))? [\u2013\u2014] (?P<rest>\S.*)$", re.S)
+
+
+def parameter_statement(text: str, subject: str | None, is_code: bool) -> str | None:
+    """A parameter field's entry as a sentence about the parameter of ``subject``, or None when ``text`` is no
+    such entry: "exists (bool) – The file ..." -> "`click.Path()` parameter `exists`: The file ..."."""
+    match = _PARAMETER_ENTRY.match(text)
+    if match is None:
+        return None
+    owner = f"`{subject}` parameter" if subject and is_code else "Parameter"
+    return f"{owner} `{match.group('name')}`: {capitalised(match.group('rest'))}"
+
+
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text and text[0].islower() and not text.startswith("`") else text
 

@@ -19,6 +19,7 @@ from rules_spider.compose.clauses import (
     names_by_demonstrative,
     names_replacement,
     opens_with_pronoun,
+    parameter_statement,
     points_back,
     qualified_mention,
     sentence_end,
@@ -65,7 +66,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     if note is not None and not deprecated_note:
         suffix = f" ({note.label} {note.version})"
     shown = (f"`{subject}`" if subject_is_code else subject) if subject else ""
-    rest = capitalised(name_subject(without_preamble(marked.strip()), subject, subject_is_code)) if marked.strip() else ""
+    rest = parameter_statement(marked.strip(), subject, subject_is_code) or (
+        capitalised(name_subject(without_preamble(marked.strip()), subject, subject_is_code)) if marked.strip() else "")
     if deprecated_note and subject:
         verb = "is deprecated since" if note.label.startswith("deprecated") else "is removed in"
         statement = f"{shown} {verb} {note.version}" + (f": {rest[:1].lower()}{rest[1:]}" if rest else ".")
@@ -83,7 +85,7 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     lead = _antecedent(unit, statement, subject_is_code, page_text)
     said_before = titled_before = ""
     if lead is not None:  # said with the sentence it leans on, which the evidence quotes too
-        leaned_on = without_preamble(lead)
+        leaned_on = parameter_statement(lead, subject, subject_is_code) or without_preamble(lead)
         said_before, titled_before = f"{sentence_end(leaned_on)} ", f"{title_clause(leaned_on)} "
         evidence = f"{lead} {unit.text}"
     context = prefix = ""
