@@ -101,6 +101,19 @@ def test_this_method_is_named_when_the_rule_is_about_other_code_it_quotes():
     assert rule.title == "The method `notifyAll` is a deprecated alias for `threading.Condition.notify_all()`."
 
 
+def test_a_sentence_that_introduces_a_short_list_carries_it():
+    # Django's INSTALLED_APPS: "a dotted Python path to:" says nothing without what follows.
+    rules = rules_of(page("<h2><code>INSTALLED_APPS</code></h2><p>Each string should be a dotted Python path to:</p>"
+                          "<ul><li>an application configuration class (preferred), or</li>"
+                          "<li>a package containing an application.</li></ul>"))
+    rule = rules["Each string should be a dotted Python path to:"]
+    assert rule.title == ("`INSTALLED_APPS`: Each string should be a dotted Python path to: an application "
+                          "configuration class (preferred) or a package containing an application.")
+    assert rule.body.endswith(":\n- an application configuration class (preferred), or\n"
+                              "- a package containing an application.")
+    assert rule.evidence == "Each string should be a dotted Python path to:"
+
+
 def test_several_dt_of_one_option_name_it_and_its_argument_names_the_option():
     # git's option lists: three <dt> forms of one option, then its <dd>.
     rules = rules_of(page("<dl><dt>-S[&lt;keyid&gt;]</dt><dt>--gpg-sign[=&lt;keyid&gt;]</dt><dt>--no-gpg-sign</dt><dd>"

@@ -3,6 +3,7 @@ verbatim evidence, an example from the same section, a category."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from rules_spider.analysis.categories import categorize
@@ -26,6 +27,7 @@ from rules_spider.compose.clauses import (
     split_version_note,
     title_clause,
     without_preamble,
+    TITLE_MAX_CHARS,
 )
 from rules_spider.compose.subject import (
     choose_subject,
@@ -98,6 +100,13 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     # A long title is shortened in each sentence apart: one cut over both could leave the lead without the rule.
     title = f"{prefix}{titled_before}{title_clause(own)}" if said_before else title_clause(prefix + own)
     body = context + prefix + said_before + sentence_end(own)
+    listed = _listed_after(unit, section)
+    if listed is not None:  # "... must be one of these string values:" says nothing without its list
+        lead = own.rstrip().rstrip(":")
+        inline = f"{prefix}{lead}: {_said_in_line(listed)}."
+        if not said_before and len(inline) <= TITLE_MAX_CHARS:
+            title = inline
+        body = f"{context}{prefix}{said_before}{lead}:\n" + "\n".join(f"- {item}" for item in listed)
     extra = _companion(unit)
     if extra is not None:
         joined = f"{evidence} {extra}"
@@ -154,6 +163,38 @@ def _antecedent(unit: Unit, statement: str, subject_is_code: bool, page_text: st
     if unit.kind != "item" and f"{unit.previous}\n{unit.text}" in page_text:
         return unit.previous
     return None
+
+
+_MAX_LISTED = 8
+_LISTED_ITEM_CHARS = 160
+# An item's own list punctuation ("an application configuration class (preferred), or"), dropped when the
+# items are said in one line.
+_LIST_ITEM_END = re.compile(r"[,;.]?\s*(?:\b(?P<conjunction>or|and))?\s*$")
+
+
+def _said_in_line(items: list[str]) -> str:
+    """``["a class (preferred), or", "a package."]`` -> ``a class (preferred) or a package``."""
+    ends = [_LIST_ITEM_END.search(item) for item in items]
+    named = [item[: end.start()] if end else item for item, end in zip(items, ends, strict=True)]
+    joiner = "; " if any("," in name for name in named) else ", "
+    conjunction = ends[-2].group("conjunction") if len(items) > 1 and ends[-2] else None
+    if conjunction:
+        return f"{joiner.join(named[:-1])} {conjunction} {named[-1]}"
+    return joiner.join(named)
+
+
+def _listed_after(unit: Unit, section: Section) -> list[str] | None:
+    """The items of the short list a sentence ending in a colon introduces, as the rule shows them."""
+    if unit.kind not in ("sentence", "admonition") or not unit.text.rstrip().endswith(":"):
+        return None
+    after = unit.block_index + 1
+    if after >= len(section.blocks) or section.blocks[after].kind != "list":
+        return None
+    block = section.blocks[after]
+    items = [backticked(item).strip() for item in (block.marked or block.text).split("\n")]
+    if not items or len(items) > _MAX_LISTED or any(not item or len(item) > _LISTED_ITEM_CHARS for item in items):
+        return None
+    return items
 
 
 def _companion(unit: Unit) -> str | None:
