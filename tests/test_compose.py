@@ -83,6 +83,18 @@ def test_a_field_list_speaks_of_the_object_it_documents_and_its_deprecated_field
     assert deprecated.title == "`pkg.XSLT.tostring()` is deprecated: use `str(tree)` instead."
 
 
+def test_an_older_sphinx_field_table_is_a_field_list_too():
+    # Django's signals reference (older Sphinx): the field list is a table of <th> names and <td> bodies.
+    rules = rules_of(page('<dl class="method"><dt id="django.dispatch.Signal.connect"><code class="descname">'
+                          'connect</code>(receiver, weak=True)</dt><dd><table class="docutils field-list">'
+                          '<tbody><tr class="field-odd field"><th class="field-name">Parameters:</th>'
+                          '<td class="field-body"><ul><li><strong>weak</strong> \u2013 Handlers are weak references '
+                          "by default. You must keep a reference to a local receiver.</li></ul></td></tr></tbody>"
+                          "</table></dd></dl>"))
+    rule = rules["You must keep a reference to a local receiver."]
+    assert rule.subject == "django.dispatch.Signal.connect()"
+
+
 def test_a_short_mention_of_the_documented_api_is_given_in_full():
     # Python's threading reference: "notify()" alone does not say which class's method the rule is about.
     rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="threading.Condition.notify">'

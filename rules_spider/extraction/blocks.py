@@ -201,24 +201,30 @@ class BlockWalker:
     def _fields(self, el: etree._Element, out: list[Event]) -> None:
         """A Sphinx field list ("Parameters", "Raises", "Deprecated") belongs to the object its <dl> is in: its
         field names name no term, so its blocks take the enclosing definition's, and a "Deprecated" field is a
-        deprecation note."""
+        deprecation note. Older Sphinx writes it as a table of <th> names and <td> bodies."""
+        if el.tag == "table":
+            cells = (cell for tr in el.iter("tr") for cell in tr if cell.tag in ("th", "td"))
+        else:
+            cells = (child for child in el if child.tag in ("dt", "dd"))
         deprecated = False
-        for child in el:
-            tag = child.tag
-            if not isinstance(tag, str) or is_boilerplate(child):
+        for cell in cells:
+            if is_boilerplate(cell):
                 continue
-            if tag == "dt":
-                marked = inline_marked(child)
+            if cell.tag in ("dt", "th"):
+                marked = inline_marked(cell)
                 deprecated = _FIELD_NAME_END.sub("", plain(marked)).lower() == "deprecated"
                 if marked:
                     out.append(_block("term", marked))
             else:
-                for block in self._nested(child):
+                for block in self._nested(cell):
                     if deprecated and block.kind in ("paragraph", "list") and block.admonition is None:
                         block.admonition = "deprecated"
                     out.append(block)
 
     def _table(self, el: etree._Element, out: list[Event], *, nested: bool) -> None:
+        if "field-list" in class_tokens(el):
+            self._fields(el, out)
+            return
         if _is_layout_table(el):
             self._children(el, out, nested=nested)
             return
