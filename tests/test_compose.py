@@ -28,10 +28,16 @@ def page(body: str) -> str:
     return f"<html><body><main><h1>Pool</h1>{body}</main></body></html>"
 
 
+def sphinx_method(qualified: str, arguments: str, description: str) -> str:
+    """A page documenting one method as Sphinx marks it up: a signature <dt> whose id is the qualified name."""
+    name = qualified.rsplit(".", 1)[-1]
+    return page(f'<dl class="py method"><dt class="sig sig-object py" id="{qualified}">'
+                f'<span class="sig-name descname">{name}</span>({arguments})</dt><dd>{description}</dd></dl>')
+
+
 def test_a_sentence_that_leans_on_its_definition_names_the_documented_api():
-    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.Pool.close">'
-                          '<span class="sig-name descname">close</span>()</dt><dd><p>It must not be called twice.</p>'
-                          "<p>Must be called from the main thread.</p></dd></dl>"))
+    rules = rules_of(sphinx_method("pkg.Pool.close", "", "<p>It must not be called twice.</p>"
+                                                       "<p>Must be called from the main thread.</p>"))
     assert rules["It must not be called twice."].title == "`pkg.Pool.close()` must not be called twice."
     assert rules["Must be called from the main thread."].title == "`pkg.Pool.close()` must be called from the main thread."
     assert rules["It must not be called twice."].subject == "pkg.Pool.close()"
@@ -59,9 +65,8 @@ def test_this_setting_inside_a_sentence_is_the_heading_it_sits_under_not_the_nam
 
 def test_a_parameter_quoted_under_a_signature_is_named_with_its_api():
     # Tornado's iostream reference: the sentence names the parameter, the rule must name the method too.
-    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.Stream.read_into">'
-                          '<span class="sig-name descname">read_into</span>(buf)</dt><dd><p>Read into a buffer.</p>'
-                          "<p><code>buf</code> must be a writable buffer into which data will be read.</p></dd></dl>"))
+    rules = rules_of(sphinx_method("pkg.Stream.read_into", "buf", "<p>Read into a buffer.</p><p><code>buf</code> "
+                                   "must be a writable buffer into which data will be read.</p>"))
     rule = rules["buf must be a writable buffer into which data will be read."]
     assert rule.subject == "pkg.Stream.read_into()"
     assert rule.title.startswith("`pkg.Stream.read_into()`: `buf` must be a writable buffer")
@@ -69,12 +74,11 @@ def test_a_parameter_quoted_under_a_signature_is_named_with_its_api():
 
 def test_a_field_list_speaks_of_the_object_it_documents_and_its_deprecated_field_says_so():
     # lxml's and Scrapy's API pages: "Parameters" and "Deprecated" are field names under a signature, not terms.
-    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.XSLT.tostring">'
-                          '<span class="sig-name descname">tostring</span>(tree)</dt><dd><p>Save the tree.</p>'
-                          '<dl class="field-list simple"><dt class="field-odd">Parameters<span>:</span></dt>'
-                          "<dd><ul><li><p><strong>dont_filter</strong> (bool) \u2013 Use it with care, or you will get "
-                          'into crawling loops.</p></li></ul></dd><dt class="field-even">Deprecated</dt>'
-                          "<dd><p>use <code>str(tree)</code> instead.</p></dd></dl></dd></dl>"))
+    rules = rules_of(sphinx_method("pkg.XSLT.tostring", "tree", '<p>Save the tree.</p><dl class="field-list simple">'
+                                   '<dt class="field-odd">Parameters<span>:</span></dt><dd><ul><li><p><strong>'
+                                   "dont_filter</strong> (bool) \u2013 Use it with care, or you will get into crawling "
+                                   'loops.</p></li></ul></dd><dt class="field-even">Deprecated</dt>'
+                                   "<dd><p>use <code>str(tree)</code> instead.</p></dd></dl>"))
     careful = rules["dont_filter (bool) \u2013 Use it with care, or you will get into crawling loops."]
     assert careful.subject == "pkg.XSLT.tostring()"
     assert careful.title == "`pkg.XSLT.tostring()` parameter `dont_filter`: Use it with care, or you will get into crawling loops."
@@ -97,18 +101,16 @@ def test_an_older_sphinx_field_table_is_a_field_list_too():
 
 def test_a_short_mention_of_the_documented_api_is_given_in_full():
     # Python's threading reference: "notify()" alone does not say which class's method the rule is about.
-    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="threading.Condition.notify">'
-                          '<span class="sig-name descname">notify</span>(n=1)</dt><dd><p>Since <code>notify()</code> '
-                          "does not release the lock, its caller should.</p></dd></dl>"))
+    rules = rules_of(sphinx_method("threading.Condition.notify", "n=1", "<p>Since <code>notify()</code> does not "
+                                   "release the lock, its caller should.</p>"))
     rule = rules["Since notify() does not release the lock, its caller should."]
     assert rule.title == "Since `threading.Condition.notify()` does not release the lock, its caller should."
     assert rule.evidence == "Since notify() does not release the lock, its caller should."
 
 
 def test_this_method_is_named_when_the_rule_is_about_other_code_it_quotes():
-    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="threading.Condition.notify_all">'
-                          '<span class="sig-name descname">notify_all</span>()</dt><dd><p>The method '
-                          "<code>notifyAll</code> is a deprecated alias for this method.</p></dd></dl>"))
+    rules = rules_of(sphinx_method("threading.Condition.notify_all", "", "<p>The method <code>notifyAll</code> is a "
+                                   "deprecated alias for this method.</p>"))
     rule = rules["The method notifyAll is a deprecated alias for this method."]
     assert rule.title == "The method `notifyAll` is a deprecated alias for `threading.Condition.notify_all()`."
 
@@ -299,9 +301,7 @@ def test_this_option_inside_a_sentence_under_a_documented_term_is_the_term():
 
 
 def test_a_pointing_opening_the_term_resolves_needs_no_antecedent():
-    rules = rules_of(page('<dl class="py method"><dt class="sig sig-object py" id="pkg.Pool.close">'
-                          '<span class="sig-name descname">close</span>()</dt><dd><p>Closes the pool. '
-                          "This method must not be called twice.</p></dd></dl>"))
+    rules = rules_of(sphinx_method("pkg.Pool.close", "", "<p>Closes the pool. This method must not be called twice.</p>"))
     assert rules["This method must not be called twice."].title == "`pkg.Pool.close()` must not be called twice."
 
 

@@ -151,8 +151,8 @@ def qualified_mention(text: str, subject: str) -> str:
             before = text[:match.start()]
             if before.endswith(("an ", "An ")) and bare[:1].lower() not in "aeiou":
                 before = before[:-2] + " "  # "an `atomic` block" -> "a `django.db.transaction.atomic()` block"
-            called = "()" if quoted.endswith("()") or (quoted == short and subject.endswith("()") and
-                                                        not short[:1].isupper()) else ""
+            # A class named in its own right keeps no parentheses: "construct `tornado.web.RequestHandler` objects".
+            called = "()" if quoted.endswith("()") or (subject.endswith("()") and not short[:1].isupper()) else ""
             return f"{before}`{bare}{called}`{text[match.end():]}"
     return text
 

@@ -68,14 +68,15 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     if note is not None and not deprecated_note:
         suffix = f" ({note.label} {note.version})"
     shown = (f"`{subject}`" if subject_is_code else subject) if subject else ""
-    rest = parameter_statement(marked.strip(), subject, subject_is_code) or (
-        capitalised(name_subject(without_preamble(marked.strip()), subject, subject_is_code)) if marked.strip() else "")
+    said = marked.strip()
+    rest = parameter_statement(said, subject, subject_is_code) or (
+        capitalised(name_subject(without_preamble(said), subject, subject_is_code)) if said else "")
     if deprecated_note and subject:
         verb = "is deprecated since" if note.label.startswith("deprecated") else "is removed in"
-        statement = f"{shown} {verb} {note.version}" + (f": {rest[:1].lower()}{rest[1:]}" if rest else ".")
+        statement = f"{shown} {verb} {note.version}" + (f": {_lower_first(rest)}" if rest else ".")
     elif unit.admonition == "deprecated" and subject and rest and not is_deprecation(rest):
         # A deprecation note's later sentence, or a "Deprecated" field: "use str(result_tree) instead."
-        statement = f"{shown} is deprecated: {rest[:1].lower()}{rest[1:]}"
+        statement = f"{shown} is deprecated: {_lower_first(rest)}"
     elif not rest and note is not None and subject:
         statement = f"{shown} changed"
     else:
@@ -102,11 +103,11 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     body = context + prefix + said_before + sentence_end(own)
     listed = _listed_after(unit, section)
     if listed is not None:  # "... must be one of these string values:" says nothing without its list
-        lead = own.rstrip().rstrip(":")
-        inline = f"{prefix}{lead}: {_said_in_line(listed)}."
+        opening = own.rstrip().rstrip(":")
+        inline = f"{prefix}{opening}: {_said_in_line(listed)}."
         if not said_before and len(inline) <= TITLE_MAX_CHARS:
             title = inline
-        body = f"{context}{prefix}{said_before}{lead}:\n" + "\n".join(f"- {item}" for item in listed)
+        body = f"{context}{prefix}{said_before}{opening}:\n" + "\n".join(f"- {item}" for item in listed)
     extra = _companion(unit)
     if extra is not None:
         joined = f"{evidence} {extra}"
@@ -163,6 +164,10 @@ def _antecedent(unit: Unit, statement: str, subject_is_code: bool, page_text: st
     if unit.kind != "item" and f"{unit.previous}\n{unit.text}" in page_text:
         return unit.previous
     return None
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 _MAX_LISTED = 8
