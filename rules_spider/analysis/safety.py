@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from rules_spider.analysis.folding import Needs, fold_case, has_words
+from rules_spider.analysis.folding import Needs, WordSet, fold_case, passes
 from rules_spider.items import Rule
 
 _F = re.I | re.S
@@ -57,6 +57,11 @@ _INJECTION_NEEDS: tuple[Needs, ...] = (
 )
 assert len(_INJECTION_NEEDS) == len(_INJECTION)
 _PIPE_NEEDS: Needs = (("|",), ("curl", "wget", "iwr", "irm", "invoke"))
+# A text is split into words once and each pattern asks for its words' bits: a rule's four texts and its
+# unit's context are checked on every page, most of them against no pattern at all.
+_WORDS = WordSet([*_INJECTION_NEEDS, _PIPE_NEEDS])
+_INJECTION_MASKS = tuple(_WORDS.masks(needs) for needs in _INJECTION_NEEDS)
+_PIPE_MASKS = _WORDS.masks(_PIPE_NEEDS)
 # Characters that hide text from a human reader (zero-width, bidi overrides, tag characters).
 _HIDDEN = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\U000e0000-\U000e007f]")
 
@@ -67,8 +72,8 @@ def _site(host: str) -> str:
     return ".".join(labels[-2:])
 
 
-def _foreign_pipe(text: str, source_url: str, folded: str | None = None) -> str | None:
-    if not has_words(fold_case(text) if folded is None else folded, _PIPE_NEEDS):
+def _foreign_pipe(text: str, source_url: str, present: int) -> str | None:
+    if not passes(present, _PIPE_MASKS):
         return None
     source = _site(urlsplit(source_url).hostname or "")
     for match in _PIPE_TO_SHELL.finditer(text):
@@ -83,11 +88,11 @@ def unsafe_text_reason(text: str, source_url: str = "") -> str | None:
     """Why ``text`` must not become (part of) a rule, or None."""
     if not text.isascii() and _HIDDEN.search(text):
         return "hidden characters"
-    folded = fold_case(text)
-    for (reason, pattern), needs in zip(_INJECTION, _INJECTION_NEEDS):
-        if has_words(folded, needs) and pattern.search(text):
+    present = _WORDS.present(fold_case(text))
+    for (reason, pattern), masks in zip(_INJECTION, _INJECTION_MASKS):
+        if passes(present, masks) and pattern.search(text):
             return reason
-    return _foreign_pipe(text, source_url, folded)
+    return _foreign_pipe(text, source_url, present)
 
 
 def is_unsafe_rule(rule: Rule) -> str | None:

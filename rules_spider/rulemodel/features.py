@@ -9,6 +9,7 @@ openings of its neighbours, and the cue words ``analysis.cues`` finds - as featu
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rules_spider.analysis.cues import classify
 from rules_spider.extraction.inline import CODE_CLOSE, CODE_OPEN
@@ -34,9 +35,31 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
-def _opening_words(text: str, count: int) -> list[str]:
+# A page's headings, lead-ins and sentences come back for unit after unit (a sentence is the next of one
+# unit and the previous of another): their tokens are made once.
+@lru_cache(maxsize=4096)
+def _opening_words(text: str, count: int) -> tuple[str, ...]:
     """The first words of a context sentence (only its opening is a feature: no need to fold all of it)."""
-    return _words(text[: 16 * count])[:count]
+    return tuple(_words(text[: 16 * count])[:count])
+
+
+@lru_cache(maxsize=1024)
+def _heading_tokens(innermost: str, outermost: str, depth: int) -> tuple[str, ...]:
+    return (*(f"h:{w}" for w in _HEADING_WORD.findall(innermost.lower())),
+            *(f"t:{w}" for w in _HEADING_WORD.findall(outermost.lower())), f"depth:{min(depth, 4)}")
+
+
+@lru_cache(maxsize=1024)
+def _lead_in_tokens(lead_in: str) -> tuple[str, ...]:
+    return ("lead:colon" if lead_in.rstrip().endswith(":") else "lead:yes",
+            *(f"l:{w}" for w in _opening_words(lead_in, 6)))
+
+
+@lru_cache(maxsize=4096)
+def _neighbour_tokens(side: str, text: str | None) -> tuple[str, ...]:
+    neighbour = _opening_words(text, 2) if text else ()
+    first = f"{side}1:{neighbour[0] if neighbour else 'none'}"
+    return (first, f"{side}2:{neighbour[0]}_{neighbour[1]}") if len(neighbour) > 1 else (first,)
 
 
 def _length_bin(count: int) -> str:
@@ -49,8 +72,8 @@ def _length_bin(count: int) -> str:
 def unit_tokens(unit: Unit) -> list[str]:
     """The tokens the rule model hashes for ``unit`` (an analyzer for ``HashingVectorizer``)."""
     words = _words(unit.marked)
-    tokens = [f"w:{w}" for w in words]
-    tokens.extend(f"b:{a}_{b}" for a, b in zip(words, words[1:], strict=False))
+    tokens = ["w:" + w for w in words]
+    tokens.extend([f"b:{a}_{b}" for a, b in zip(words, words[1:])])
     if words:
         tokens.append(f"f1:{words[0]}")
         if len(words) > 1:
@@ -71,17 +94,11 @@ def unit_tokens(unit: Unit) -> list[str]:
                f"term:{unit.term_from or 'none'}"]
     tokens.extend(context)
     if unit.heading_path:
-        tokens.extend(f"h:{w}" for w in _HEADING_WORD.findall(unit.heading_path[-1].lower()))
-        tokens.extend(f"t:{w}" for w in _HEADING_WORD.findall(unit.heading_path[0].lower()))
-        tokens.append(f"depth:{min(len(unit.heading_path), 4)}")
+        tokens.extend(_heading_tokens(unit.heading_path[-1], unit.heading_path[0], len(unit.heading_path)))
     if unit.lead_in:
-        tokens.append("lead:colon" if unit.lead_in.rstrip().endswith(":") else "lead:yes")
-        tokens.extend(f"l:{w}" for w in _opening_words(unit.lead_in, 6))
-    for side, text in (("p", unit.previous), ("n", unit.next)):
-        neighbour = _opening_words(text, 2) if text else []
-        tokens.append(f"{side}1:{neighbour[0] if neighbour else 'none'}")
-        if len(neighbour) > 1:
-            tokens.append(f"{side}2:{neighbour[0]}_{neighbour[1]}")
+        tokens.extend(_lead_in_tokens(unit.lead_in))
+    tokens.extend(_neighbour_tokens("p", unit.previous))
+    tokens.extend(_neighbour_tokens("n", unit.next))
     cue = classify(unit.text, has_subject=bool(spans or unit.term))
     if cue is None:
         tokens.append("cue:none")
