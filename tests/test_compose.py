@@ -128,6 +128,31 @@ def test_a_sentence_that_introduces_a_short_list_carries_it():
     assert rule.evidence == "Each string should be a dotted Python path to:"
 
 
+def test_a_sentence_that_introduces_one_line_of_code_shows_it():
+    # Python's What's New in 2.5: "add the following directive to your module." names no directive.
+    rules = rules_of(page("<h2>The with statement</h2><p>To enable the statement in Python 2.5, you need to add the "
+                          "following directive to your module:</p><pre>from __future__ import with_statement</pre>"
+                          "<p>The statement will always be enabled in Python 2.6.</p><p>Then run it like this:</p>"
+                          "<pre>import os\nos.system('x')</pre>"))
+    rule = rules["To enable the statement in Python 2.5, you need to add the following directive to your module:"]
+    assert rule.title == ("To enable the statement in Python 2.5, you need to add the following directive to your "
+                          "module: `from __future__ import with_statement`.")
+    assert rule.body.endswith("to your module: `from __future__ import with_statement`.")
+    assert rule.evidence == "To enable the statement in Python 2.5, you need to add the following directive to your module:"
+    # A block of several lines is the rule's example, not part of its sentence.
+    assert "`" not in rules["Then run it like this:"].title
+
+
+def test_a_numbered_section_names_its_topic_without_its_number():
+    # Python's extending guide: "1.10. Reference Counts" is the topic "Reference Counts".
+    rules = rules_of("<html><body><main><h1>1. Extending Python with C or C++</h1><h2>1.10. Reference Counts</h2>"
+                     "<p>The reference count must be decremented when the object is no longer used.</p>"
+                     "<h2>2.1.0 (2020-05-01)</h2><p>The cache must be cleared after an upgrade.</p></main></body></html>")
+    assert rules["The reference count must be decremented when the object is no longer used."].subject == "Reference Counts"
+    # a release heading is no topic: the manual's own heading is
+    assert rules["The cache must be cleared after an upgrade."].subject == "Extending Python with C or C++"
+
+
 def test_several_dt_of_one_option_name_it_and_its_argument_names_the_option():
     # git's option lists: three <dt> forms of one option, then its <dd>.
     rules = rules_of(page("<dl><dt>-S[&lt;keyid&gt;]</dt><dt>--gpg-sign[=&lt;keyid&gt;]</dt><dt>--no-gpg-sign</dt><dd>"
@@ -156,7 +181,7 @@ def test_an_opening_it_is_not_replaced_by_a_name_the_sentence_gives_later():
 
 def test_a_sentence_that_introduces_an_example_ends_before_its_colon():
     rules = rules_of(page("<h2>html_annotate</h2><p>Doclist should be ordered from oldest to newest, like:</p>"
-                          "<pre>doclist = [('Hello world!', 'version 1')]</pre>"))
+                          "<pre>doclist = [('Hello world!', 'version 1')]\ndoclist.append(x)</pre>"))
     rule = rules["Doclist should be ordered from oldest to newest, like:"]
     assert rule.title.endswith("ordered from oldest to newest.")
 
@@ -231,6 +256,23 @@ def test_titles_are_complete_clauses_never_cut_mid_clause(sentence: str, title: 
 )
 def test_a_preamble_is_dropped_when_the_guidance_stands_after_it(sentence: str, guidance: str):
     assert without_preamble(sentence) == guidance
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        # Tornado: what "it" is to include is the sentence before.
+        ("Tornado comes with built-in XSRF protection.", "To include it in your site, include the application "
+                                                         "setting xsrf_cookies."),
+        # Python's io docs: an aside in parentheses is about the sentence it follows.
+        ("Pass 'strict' to raise a ValueError exception if there is an encoding error.",
+         "(Note that ignoring encoding errors can lead to data loss.)"),
+    ],
+)
+def test_an_opening_purpose_with_a_pronoun_and_an_aside_are_said_with_the_sentence_before(before: str, after: str):
+    rule = rules_of(page(f"<h2>Options</h2><p>{before} {after}</p>"))[after]
+    assert rule.evidence == f"{before} {after}"
+    assert rule.title.startswith(before[:20])
 
 
 def test_a_sentence_that_points_back_is_said_with_the_sentence_it_leans_on():

@@ -36,14 +36,14 @@ _REPLACEMENT = re.compile(r"\b(?:instead|use\s|replaced\s+by|in\s+favou?r\s+of|s
 _DEPRECATION = re.compile(r"\bdeprecat|\bremoved\b|\bwill be removed\b|\bno longer supported\b", re.I)
 # A sentence that cannot be read without the one before it: it opens with a demonstrative ("This also
 # applies to loops.", "These must be set first.") or a connective that answers it ("To avoid this, ...",
-# "In this case, ...", "As a side effect, ...", "But ..."), or its opening clause says what it answers
+# "In this case, ...", "As a side effect, ...", "But ...", "To hide it, ..."), or its opening clause says what it answers
 # with one ("To enable this feature, ...", "If this is not acceptable (...), ...").
 _POINTS_BACK = re.compile(
     r"^(?:this|that|these|those)\b(?!\s+(?:is|are)\s+(?:a|an|the|how|why|what)\b)"
     r"|^(?:but|however|otherwise|instead|also|here|then|so|thus|hence|similarly|likewise|consequently)\b"
     r"|^(?:in\s+(?:this|that|such\s+a|either)\s+case|to\s+avoid\s+(?:this|that|it)|for\s+(?:this|that)\s+reason"
     r"|because\s+of\s+(?:this|that)|as\s+a\s+(?:result|side\s+effect|consequence)|in\s+other\s+words"
-    r"|meaning\s+that|in\s+addition|for\s+(?:example|instance))\b"
+    r"|meaning\s+that|in\s+addition|for\s+(?:example|instance)|to\s+[a-z]+\s+(?:it|them))\b"
     r"|^(?:to|if|when|once|unless|after|before|with|without|for|since|while|even\s+though|although)\s"
     r"[^,;]{0,60}?\b(?:this|these|those|such)\b(?=[^,;]*,)",
     re.I,

@@ -102,12 +102,18 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     title = f"{prefix}{titled_before}{title_clause(own)}" if said_before else title_clause(prefix + own)
     body = context + prefix + said_before + sentence_end(own)
     listed = _listed_after(unit, section)
+    shown_code = None if listed is not None else _code_line_after(unit, section)
     if listed is not None:  # "... must be one of these string values:" says nothing without its list
         opening = own.rstrip().rstrip(":")
         inline = f"{prefix}{opening}: {_said_in_line(listed)}."
         if not said_before and len(inline) <= TITLE_MAX_CHARS:
             title = inline
         body = f"{context}{prefix}{said_before}{opening}:\n" + "\n".join(f"- {item}" for item in listed)
+    elif shown_code is not None:  # "... add the following directive to your module:" shows what it means
+        prose = f"{prefix}{titled_before}{own.rstrip().rstrip(':')}"
+        if len(prose) <= TITLE_MAX_CHARS:  # the prose keeps the title's bound; the line of code comes whole
+            title = f"{prose}: `{shown_code}`."
+        body = f"{context}{prefix}{said_before}{own.rstrip().rstrip(':')}: `{shown_code}`."
     extra = _companion(unit)
     if extra is not None:
         joined = f"{evidence} {extra}"
@@ -156,7 +162,7 @@ def _antecedent(unit: Unit, statement: str, subject_is_code: bool, page_text: st
     pronoun = opens_with_pronoun(statement)
     if term_resolves and (pronoun or opens_with_term_anaphor(statement)):
         return None
-    if not (pronoun or points_back(statement)
+    if not (pronoun or points_back(statement) or is_aside(unit.text)
             or (names_by_demonstrative(statement) and not (term_resolves and names_term_by_anaphor(statement)))):
         return None
     if f"{unit.previous} {unit.text}" in page_text:
@@ -172,6 +178,7 @@ def _lower_first(text: str) -> str:
 
 _MAX_LISTED = 8
 _LISTED_ITEM_CHARS = 160
+_CODE_LINE_CHARS = 100
 # An item's own list punctuation ("an application configuration class (preferred), or"), dropped when the
 # items are said in one line.
 _LIST_ITEM_END = re.compile(r"[,;.]?\s*(?:\b(?P<conjunction>or|and))?\s*$")
@@ -200,6 +207,20 @@ def _listed_after(unit: Unit, section: Section) -> list[str] | None:
     if not items or len(items) > _MAX_LISTED or any(not item or len(item) > _LISTED_ITEM_CHARS for item in items):
         return None
     return items
+
+
+def _code_line_after(unit: Unit, section: Section) -> str | None:
+    """The one line of code a sentence ending in a colon introduces ("add the following directive to your
+    module:" / ``from __future__ import with_statement``), when it is short enough to say in the rule."""
+    if unit.kind not in ("sentence", "admonition") or not unit.text.rstrip().endswith(":"):
+        return None
+    after = unit.block_index + 1
+    if after >= len(section.blocks) or section.blocks[after].kind != "code":
+        return None
+    line = section.blocks[after].text.strip()
+    if not line or "\n" in line or "`" in line or len(line) > _CODE_LINE_CHARS:
+        return None
+    return line
 
 
 def _companion(unit: Unit) -> str | None:

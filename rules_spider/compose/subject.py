@@ -81,8 +81,9 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
     if named:
         return named[0], True
     for heading in reversed(unit.heading_path):
-        if _is_subject_heading(heading):
-            return heading.strip(), False
+        topic = _SECTION_NUMBER.sub("", heading.strip())
+        if _is_subject_heading(topic):
+            return topic, False
     return None, False
 
 
@@ -136,6 +137,11 @@ def _anaphor_first(marked: str) -> bool:
 
 _NOT_SUBJECT_HEADING = re.compile(r"^(?:step\s+\d|version\s|v?\d+(?:\.\d+)+|release|what|how|why|when|where|who|"
                                   r"which|can|should|is|are|do|does)\b|\?\s*$|\d{4}-\d\d-\d\d", re.I)
+
+
+# "1.7. Extracting Parameters in Extension Functions": the number of a numbered manual's section (a
+# version heading, "3.1.2" or "2.1.0 (2020-05-01)", has no dot before its words).
+_SECTION_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.\s+(?=[A-Z])")
 
 
 def _is_subject_heading(heading: str) -> bool:
