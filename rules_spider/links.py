@@ -27,20 +27,3 @@ def page_hrefs(markup: str) -> list[str]:
         value = match.group(1) if match.group(1) is not None else match.group(2) if match.group(2) is not None else match.group(3)
         hrefs.append(html.unescape(value) if "&" in value else value)
     return hrefs
-
-
-def directory_key(base: str, href: str) -> tuple[str, str] | None:
-    """A key under which ``urljoin(base, href)`` is the same for every page in ``base``'s directory, or None.
-
-    A sidebar links the same relative paths from every page of a directory; resolving each once per
-    directory instead of once per page is most of what the crawl process saves on link-heavy docs.
-    A relative path, a rooted path and an absolute URL depend only on the base's directory; an empty
-    href, a query or fragment, and a base with a query or fragment (where a "/" may sit) are resolved
-    every time.
-    """
-    if not href or href[0] in "?#" or "?" in base or "#" in base:
-        return None
-    directory_end = base.rfind("/")
-    if directory_end <= base.find("://") + 2:
-        return None  # "https://host" with no path: no directory to share
-    return base[: directory_end + 1], href

@@ -55,23 +55,3 @@ def test_page_hrefs_match_the_anchors_an_html_parser_sees():
     tricky = ('<a href="/a?x=1&amp;y=2">a</a><!-- <a href="/commented">c</a> --><A HREF=\'/b\'>b</A>'
               '<script>document.write("<a href=\\"/js\\">")</script><a class=x href=/c>c</a><area href="/no">')
     assert page_hrefs(tricky) == ["/a?x=1&y=2", "/b", "/c"]
-
-
-def test_a_directory_key_stands_for_the_same_join_from_every_page_of_the_directory():
-    from urllib.parse import urljoin
-
-    from rules_spider.links import directory_key
-
-    pages = ["https://docs.example/guide/a.html", "https://docs.example/guide/b.html", "https://docs.example/guide/",
-             "https://other.example/guide/a.html", "https://docs.example", "https://docs.example/guide/a.html?v=/x/",
-             "https://docs.example/api/c.html#top"]
-    hrefs = ["c.html", "../api/x.html", "./d/e.html", "/root.html", "//cdn.example/y.html", "https://x.example/z",
-             "?page=2", "#frag", "", "c.html#part"]
-    joins: dict[tuple[str, str], str] = {}
-    for base in pages:
-        for href in hrefs:
-            key = directory_key(base, href)
-            if key is not None:
-                assert joins.setdefault(key, urljoin(base, href)) == urljoin(base, href), (base, href)
-    assert directory_key("https://docs.example", "c.html") is None
-    assert directory_key("https://docs.example/guide/a.html", "?page=2") is None

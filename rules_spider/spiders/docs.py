@@ -12,14 +12,12 @@ from collections.abc import AsyncIterator, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin
 
 import scrapy
 from scrapy import signals
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response, TextResponse
-from scrapy.utils.response import get_base_url
 from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
@@ -39,7 +37,7 @@ from rules_spider.journal import (
     read_journal,
 )
 from rules_spider.scope import SourceScope, canonical_url, is_followable_href
-from rules_spider.links import directory_key, page_hrefs
+from rules_spider.links import page_hrefs
 
 logger = logging.getLogger(__name__)
 
@@ -116,9 +114,9 @@ class DocsSpider(scrapy.Spider):
         self.page_caps = {s.name: s.max_pages or default_pages for s in self.sources}
         self.depth_caps = {s.name: s.max_depth if s.max_depth is not None else default_depth for s in self.sources}
         self.book = SourceBook(crawler, [s.name for s in self.sources])
-        # Absolute href, or (directory, relative href), -> canonical URL or None (out of scope), per source.
-        # Sidebars repeat the same links on every page; resolving each once is most of the spider's speed.
-        self._href_memo: dict[str, dict[str | tuple[str, str], str | None]] = {s.name: {} for s in self.sources}
+        # Raw absolute href -> canonical URL or None (out of scope), per source. Sidebars repeat
+        # the same links on every page; resolving each once is most of the spider's speed.
+        self._href_memo: dict[str, dict[str, str | None]] = {s.name: {} for s in self.sources}
         if any(s.render == "js" for s in self.sources):
             self._enable_playwright(crawler)
         self._configure_reliability(crawler)
@@ -288,24 +286,17 @@ class DocsSpider(scrapy.Spider):
         memo = self._href_memo[source.name]
         scope = self.scopes[source.name]
         seen = self._seen
-        base, join_base = response.url, get_base_url(response)  # <base href> decides what links are relative to
+        base = response.url
         for href in page_hrefs(response.text):
             if not is_followable_href(href):
                 continue
-            href = href.strip()
-            key = directory_key(join_base, href)
-            if key is not None and key in memo:
-                url = memo[key]
+            absolute = response.urljoin(href.strip())
+            if absolute in memo:
+                url = memo[absolute]
             else:
-                absolute = urljoin(join_base, href)
-                if absolute in memo:
-                    url = memo[absolute]
-                else:
-                    candidate = canonical_url(absolute)
-                    url = candidate if scope.contains(candidate) else None
-                    memo[absolute] = url
-                if key is not None:
-                    memo[key] = url
+                candidate = canonical_url(absolute)
+                url = candidate if scope.contains(candidate) else None
+                memo[absolute] = url
             if url is None or url in seen:
                 continue
             request = self._page_request(source, url, depth)
