@@ -36,8 +36,8 @@ _REPLACEMENT = re.compile(r"\b(?:instead|use\s|replaced\s+by|in\s+favou?r\s+of|s
 _DEPRECATION = re.compile(r"\bdeprecat|\bremoved\b|\bwill be removed\b|\bno longer supported\b", re.I)
 # A sentence that cannot be read without the one before it: it opens with a demonstrative ("This also
 # applies to loops.", "These must be set first.") or a connective that answers it ("To avoid this, ...",
-# "In this case, ...", "As a side effect, ...", "But ...", "To hide it, ..."), or its opening clause says what it answers
-# with one ("To enable this feature, ...", "If this is not acceptable (...), ...").
+# "In this case, ...", "As a side effect, ...", "But ...", "To hide it, ..."), or its opening clause says
+# what it answers with one ("To enable this feature, ...", "If this is not acceptable (...), ...").
 _POINTS_BACK = re.compile(
     r"^(?:this|that|these|those)\b(?!\s+(?:is|are)\s+(?:a|an|the|how|why|what)\b)"
     r"|^(?:but|however|otherwise|instead|also|here|then|so|thus|hence|similarly|likewise|consequently)\b"
