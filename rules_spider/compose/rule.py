@@ -37,7 +37,7 @@ from rules_spider.compose.subject import (
 )
 from rules_spider.extraction.inline import backticked, code_spans
 from rules_spider.ids import rule_id
-from rules_spider.items import Rule, Section
+from rules_spider.items import Block, Rule, Section
 from rules_spider.units import Unit
 
 
@@ -101,19 +101,20 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
     # A long title is shortened in each sentence apart: one cut over both could leave the lead without the rule.
     title = f"{prefix}{titled_before}{title_clause(own)}" if said_before else title_clause(prefix + own)
     body = context + prefix + said_before + sentence_end(own)
-    listed = _listed_after(unit, section)
-    shown_code = None if listed is not None else _code_line_after(unit, section)
+    introduced = _block_introduced(unit, section)
+    opening = own.rstrip().rstrip(":")
+    listed = _listed(introduced) if introduced is not None and introduced.kind == "list" else None
+    shown_code = _code_line(introduced) if introduced is not None and introduced.kind == "code" else None
     if listed is not None:  # "... must be one of these string values:" says nothing without its list
-        opening = own.rstrip().rstrip(":")
         inline = f"{prefix}{opening}: {_said_in_line(listed)}."
         if not said_before and len(inline) <= TITLE_MAX_CHARS:
             title = inline
         body = f"{context}{prefix}{said_before}{opening}:\n" + "\n".join(f"- {item}" for item in listed)
     elif shown_code is not None:  # "... add the following directive to your module:" shows what it means
-        prose = f"{prefix}{titled_before}{own.rstrip().rstrip(':')}"
+        prose = f"{prefix}{titled_before}{opening}"
         if len(prose) <= TITLE_MAX_CHARS:  # the prose keeps the title's bound; the line of code comes whole
             title = f"{prose}: `{shown_code}`."
-        body = f"{context}{prefix}{said_before}{own.rstrip().rstrip(':')}: `{shown_code}`."
+        body = f"{context}{prefix}{said_before}{opening}: `{shown_code}`."
     extra = _companion(unit)
     if extra is not None:
         joined = f"{evidence} {extra}"
@@ -195,29 +196,26 @@ def _said_in_line(items: list[str]) -> str:
     return joiner.join(named)
 
 
-def _listed_after(unit: Unit, section: Section) -> list[str] | None:
-    """The items of the short list a sentence ending in a colon introduces, as the rule shows them."""
+def _block_introduced(unit: Unit, section: Section) -> Block | None:
+    """The block right after a sentence (or admonition) that ends in a colon: what the sentence introduces."""
     if unit.kind not in ("sentence", "admonition") or not unit.text.rstrip().endswith(":"):
         return None
     after = unit.block_index + 1
-    if after >= len(section.blocks) or section.blocks[after].kind != "list":
-        return None
-    block = section.blocks[after]
+    return section.blocks[after] if after < len(section.blocks) else None
+
+
+def _listed(block: Block) -> list[str] | None:
+    """The items of a short introduced list, as the rule shows them."""
     items = [backticked(item).strip() for item in (block.marked or block.text).split("\n")]
     if not items or len(items) > _MAX_LISTED or any(not item or len(item) > _LISTED_ITEM_CHARS for item in items):
         return None
     return items
 
 
-def _code_line_after(unit: Unit, section: Section) -> str | None:
-    """The one line of code a sentence ending in a colon introduces ("add the following directive to your
-    module:" / ``from __future__ import with_statement``), when it is short enough to say in the rule."""
-    if unit.kind not in ("sentence", "admonition") or not unit.text.rstrip().endswith(":"):
-        return None
-    after = unit.block_index + 1
-    if after >= len(section.blocks) or section.blocks[after].kind != "code":
-        return None
-    line = section.blocks[after].text.strip()
+def _code_line(block: Block) -> str | None:
+    """The one line of an introduced code block ("add the following directive to your module:" /
+    ``from __future__ import with_statement``), when it is short enough to say in the rule."""
+    line = block.text.strip()
     if not line or "\n" in line or "`" in line or len(line) > _CODE_LINE_CHARS:
         return None
     return line
