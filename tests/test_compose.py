@@ -108,6 +108,21 @@ def test_a_short_mention_of_the_documented_api_is_given_in_full():
     assert rule.evidence == "Since notify() does not release the lock, its caller should."
 
 
+def test_an_english_word_that_is_also_the_apis_last_name_does_not_name_it():
+    # Python's http.client: "the request" in the sentence is not `HTTPConnection.request()`; `request()` would be.
+    rules = rules_of(sphinx_method("http.client.HTTPConnection.request", "method, url, headers={}",
+                                   "<p>The headers argument should be a mapping of extra HTTP headers to send with "
+                                   "the request.</p><p>Call <code>request()</code> once per connection.</p>"
+                                   "<p>This method must not be called twice.</p>"))
+    assert rules["The headers argument should be a mapping of extra HTTP headers to send with the request."].title == (
+        "`http.client.HTTPConnection.request()`: The headers argument should be a mapping of extra HTTP headers to "
+        "send with the request.")
+    assert rules["Call request() once per connection."].title == (
+        "Call `http.client.HTTPConnection.request()` once per connection.")
+    assert rules["This method must not be called twice."].title == (
+        "`http.client.HTTPConnection.request()` must not be called twice.")
+
+
 def test_this_method_is_named_when_the_rule_is_about_other_code_it_quotes():
     rules = rules_of(sphinx_method("threading.Condition.notify_all", "", "<p>The method <code>notifyAll</code> is a "
                                    "deprecated alias for this method.</p>"))

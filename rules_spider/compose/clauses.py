@@ -122,6 +122,7 @@ def name_subject(text: str, subject: str | None, is_code: bool) -> str:
 
 
 _WORD = re.compile(r"[A-Za-z][\w-]{3,}")
+_PLAIN_WORD = re.compile(r"^[a-z]+$")
 _STOP = frozenset("with from that this what when where which using into your about other".split())
 
 
@@ -132,7 +133,11 @@ def mentions(text: str, subject: str, is_code: bool = True) -> bool:
         return any(w.lower() in lowered for w in _WORD.findall(subject) if w.lower() not in _STOP)
     bare = subject.split("(", 1)[0].strip("` ")
     last = bare.rsplit(".", 1)[-1]
-    return bool(bare) and (bare in text or (len(last) > 2 and last in text))
+    if not bare or bare in text or len(last) <= 2:
+        return bool(bare) and bare in text
+    if _PLAIN_WORD.match(last):  # "the request", "the pool": an English word names the code only when quoted as code
+        return re.search(rf"`{re.escape(last)}(?:\(\))?`|\b{re.escape(last)}\(", text) is not None
+    return last in text
 
 
 _BACKTICKED = re.compile(r"`([^`]+)`")
