@@ -369,3 +369,15 @@ def test_this_function_under_a_documented_term_is_the_term_not_the_sentence_befo
     rule = rules["This function uses an approach designed to prevent timing analysis."]
     assert rule.evidence == "This function uses an approach designed to prevent timing analysis."
     assert rule.title.startswith("`hmac.compare_digest()`")
+
+
+def test_an_argument_named_after_a_declaration_names_the_declared_callable():
+    # Python's "Extending Python with C": the sentences about arg and format follow the function's declaration.
+    rules = rules_of(page("<h2>Extracting Parameters</h2><p>The function is declared as follows:</p>"
+                          "<pre>int PyArg_ParseTuple(PyObject *arg, const char *format, ...);</pre>"
+                          "<p>The arg argument must be a tuple object. The remaining arguments must be addresses of "
+                          "variables. The flags argument must be zero.</p>"))
+    assert rules["The arg argument must be a tuple object."].title == (
+        "`PyArg_ParseTuple()`: The arg argument must be a tuple object.")
+    assert rules["The remaining arguments must be addresses of variables."].subject == "PyArg_ParseTuple()"
+    assert rules["The flags argument must be zero."].subject == "Extracting Parameters"  # not one of its arguments

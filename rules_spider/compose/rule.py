@@ -31,6 +31,7 @@ from rules_spider.compose.clauses import (
 )
 from rules_spider.compose.subject import (
     choose_subject,
+    declared_owner,
     names_term_by_anaphor,
     opens_with_term_anaphor,
     term_for_anaphor,
@@ -56,6 +57,10 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
                  generator: str = "extractive") -> Rule:
     """The rule for ``unit`` (already selected by the rule model)."""
     subject, subject_is_code = choose_subject(unit)
+    if not subject_is_code and unit.kind == "sentence":
+        owner = declared_owner(unit.text, section.blocks, unit.block_index)
+        if owner is not None:
+            subject, subject_is_code = owner, True
     if subject is None:  # nothing on the page names it: the rule is about the documented project itself
         subject = page.source_name
     marked = backticked(unit.marked)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from rules_spider.extraction.inline import CODE_OPEN, code_spans
+from rules_spider.items import Block
 from rules_spider.units import Unit
 
 _LITERAL = re.compile(r"^(?:['\"].*['\"]|[-+]?\d[\d.,_]*[a-z]{0,3}|true|false|none|null|nil|undefined|yes|no|on|off)$", re.I)
@@ -149,3 +150,34 @@ def _is_subject_heading(heading: str) -> bool:
     text = heading.strip()
     return (bool(text) and len(text) <= 40 and text.lower().rstrip(":") not in _GENERIC_HEADINGS
             and not _NOT_SUBJECT_HEADING.search(text))
+
+
+# "The arg argument must be a tuple ...", "The remaining arguments must be addresses ...": a sentence about an
+# argument, after the declaration that shows whose ("int PyArg_ParseTuple(PyObject *arg, const char *format, ...);").
+_ARGUMENT_OPENING = re.compile(r"^the\s+(?:first|second|third|last|remaining|other|(?P<name>[a-z_]\w*))\s+"
+                               r"(?:argument|parameter)s?\b", re.I)
+_DECLARATION = re.compile(r"\b(?P<name>[A-Za-z_][\w.:]*)\s*\((?P<parameters>[^()]*)\)")
+_PARAMETER_NAME = re.compile(r"([A-Za-z_]\w*)\s*(?:=[^,]*)?$")
+_DECLARATION_LINES = 3
+
+
+def declared_owner(text: str, blocks: list[Block], block_index: int) -> str | None:
+    """The callable whose argument ``text`` speaks of, from the declaration in the code block nearest before it,
+    when the sentence names no API itself: ``PyArg_ParseTuple()`` for "The arg argument must be a tuple ..."."""
+    match = _ARGUMENT_OPENING.match(text)
+    if match is None:
+        return None
+    for block in reversed(blocks[:block_index]):
+        if block.kind != "code":
+            continue
+        if block.text.count("\n") >= _DECLARATION_LINES:
+            return None  # an example program, not the declaration of one callable
+        declarations = _DECLARATION.findall(block.text)
+        if len(declarations) != 1:
+            return None
+        owner, parameters = declarations[0]
+        names = {m.group(1) for p in parameters.split(",") if (m := _PARAMETER_NAME.search(p.strip()))}
+        if match.group("name") is None or match.group("name") in names:
+            return f"{owner}()"
+        return None
+    return None
