@@ -13,6 +13,7 @@ from rules_spider.analysis.grounding import evidence_in_text
 from rules_spider.analysis.keywords import page_keywords, rule_keywords
 from rules_spider.analysis.safety import is_unsafe_rule
 from rules_spider.compose import PageInfo, compose_rule
+from rules_spider.compose.subject import documented_names
 from rules_spider.extraction import extract_page
 from rules_spider.ids import content_hash
 from rules_spider.items import DocPage, Rule
@@ -64,10 +65,11 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
         result.text = extracted.text
         result.sections = list(extracted.sections)
     seen: set[str] = set()
+    documented = documented_names(extracted.sections)
     for index in sorted(chosen):
         unit = units[index]
         rule = compose_rule(unit, float(probabilities[index]), page, extracted.sections[unit.section_index],
-                            extracted.text)
+                            extracted.text, documented=documented)
         reason = _rejection(rule, extracted.text)
         if reason:
             result.counts[f"rules/dropped/{reason}"] += 1

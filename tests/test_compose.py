@@ -7,6 +7,7 @@ import pytest
 
 from rules_spider.compose import PageInfo, compose_rule
 from rules_spider.compose.clauses import title_clause, without_preamble
+from rules_spider.compose.subject import documented_names
 from rules_spider.extraction import extract_page
 from rules_spider.ids import normalise_text
 from rules_spider.units import page_units
@@ -381,3 +382,30 @@ def test_an_argument_named_after_a_declaration_names_the_declared_callable():
         "`PyArg_ParseTuple()`: The arg argument must be a tuple object.")
     assert rules["The remaining arguments must be addresses of variables."].subject == "PyArg_ParseTuple()"
     assert rules["The flags argument must be zero."].subject == "Extracting Parameters"  # not one of its arguments
+
+
+def test_a_bare_method_quoted_under_a_class_entry_is_named_in_full_when_the_page_documents_it():
+    # pytest's reference: "context()" under MonkeyPatch.undo() is MonkeyPatch.context(), documented on the page.
+    html = page('<dl class="py class"><dt class="sig sig-object py" id="pkg.Patch"><span class="sig-name descname">'
+                'Patch</span></dt><dd><dl class="py method"><dt class="sig sig-object py" id="pkg.Patch.undo">'
+                '<span class="sig-name descname">undo</span>()</dt><dd><p>Prefer to use <code>context()</code> '
+                'instead.</p><p>Call <code>close()</code> when done.</p></dd></dl><dl class="py method">'
+                '<dt class="sig sig-object py" id="pkg.Patch.context"><span class="sig-name descname">context</span>'
+                '()</dt><dd><p>A context manager.</p></dd></dl></dd></dl>')
+    extracted = extract_page(html, INFO.url)
+    documented = documented_names(extracted.sections)
+    rules = {u.text: compose_rule(u, 0.9, INFO, extracted.sections[u.section_index], extracted.text,
+                                  documented=documented)
+             for u in page_units(extracted.sections, INFO.url, extracted.title)}
+    assert rules["Prefer to use context() instead."].title == "Prefer to use `pkg.Patch.context()` instead."
+    assert rules["Call close() when done."].subject == "close()"  # not documented here: it stays as quoted
+
+
+def test_the_object_under_a_callables_entry_is_its_operand_not_the_callable():
+    # Python's C API: Sphinx's C domain ids carry a "c." prefix; "The object" is Py_INCREF()'s argument.
+    html = page('<dl class="c function"><dt class="sig sig-object c" id="c.Py_INCREF"><span class="sig-name '
+                'descname">Py_INCREF</span><span class="sig-paren">(</span>PyObject *o<span class="sig-paren">)'
+                '</span></dt><dd><p>The object must not be NULL.</p><p>It must be balanced by a decref.</p></dd></dl>')
+    rules = rules_of(html)
+    assert rules["The object must not be NULL."].title == "`Py_INCREF()`: The object must not be NULL."
+    assert rules["It must be balanced by a decref."].title == "`Py_INCREF()` must be balanced by a decref."

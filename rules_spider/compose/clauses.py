@@ -115,12 +115,17 @@ def name_subject(text: str, subject: str | None, is_code: bool) -> str:
     if match:
         if mentions(text[match.end():], subject):  # "It must be enabled with `X`": "it" is not `X`
             return text
+        if subject.endswith("()") and _CALLABLES_OPERAND.match(match.group()):
+            return text  # "The object must not be NULL" under Py_INCREF(): its argument, not the function
         return shown + text[match.end():]
     if _MODAL_OPENING.match(text):
         return f"{shown} {text[:1].lower()}{text[1:]}"
     return text
 
 
+# What a callable's entry calls "the object" or "the value" is what it is given or returns.
+_CALLABLES_OPERAND = re.compile(r"^the\s+(?:object|objects|value|values|variable|argument|arguments|parameter"
+                                r"|parameters)$", re.I)
 _WORD = re.compile(r"[A-Za-z][\w-]{3,}")
 _PLAIN_WORD = re.compile(r"^[a-z]+$")
 _STOP = frozenset("with from that this what when where which using into your about other".split())

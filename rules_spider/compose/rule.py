@@ -54,9 +54,10 @@ class PageInfo:
 
 
 def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Section, page_text: str,
-                 generator: str = "extractive") -> Rule:
-    """The rule for ``unit`` (already selected by the rule model)."""
-    subject, subject_is_code = choose_subject(unit)
+                 generator: str = "extractive", documented: frozenset[str] = frozenset()) -> Rule:
+    """The rule for ``unit`` (already selected by the rule model); ``documented`` holds the names of the APIs
+    the page documents (``compose.subject.documented_names``)."""
+    subject, subject_is_code = choose_subject(unit, documented)
     if not subject_is_code and unit.kind == "sentence":
         owner = declared_owner(unit.text, section.blocks, unit.block_index)
         if owner is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from rules_spider.extraction.inline import CODE_OPEN, code_spans
-from rules_spider.items import Block
+from rules_spider.items import Block, Section
 from rules_spider.units import Unit
 
 _LITERAL = re.compile(r"^(?:['\"].*['\"]|[-+]?\d[\d.,_]*[a-z]{0,3}|true|false|none|null|nil|undefined|yes|no|on|off)$", re.I)
@@ -66,8 +66,9 @@ def _bare(name: str) -> str:
     return name.split("(", 1)[0].rsplit(".", 1)[-1].strip("`")
 
 
-def choose_subject(unit: Unit) -> tuple[str | None, bool]:
-    """(subject, whether it is code) for a unit: what its rule must name."""
+def choose_subject(unit: Unit, documented: frozenset[str] = frozenset()) -> tuple[str | None, bool]:
+    """(subject, whether it is code) for a unit: what its rule must name. ``documented`` holds the names the
+    page documents (``documented_names``): a bare method quoted under a class's entry is named in full."""
     spans = [s.strip() for s in code_spans(unit.marked)]
     named = [s for s in spans if 1 < len(s) <= MAX_SUBJECT_CHARS and not _LITERAL.match(s) and not _VALUE_TERM.match(s)]
     term = short_term(unit.term) if unit.term else None
@@ -78,7 +79,7 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
         if (not named or deprecation or ANAPHORA.match(unit.text) or _anaphor_first(unit.marked)
                 or _bare(named[0]) == _bare(term) or _member_of(named[0], term)):
             return term, True  # a deprecation note names what replaces the term; the term is what it is about
-        return named[0], True
+        return _sibling(named[0], term, documented) or named[0], True
     if named:
         return named[0], True
     for heading in reversed(unit.heading_path):
@@ -86,6 +87,27 @@ def choose_subject(unit: Unit) -> tuple[str | None, bool]:
         if _is_subject_heading(topic):
             return topic, False
     return None, False
+
+
+_BARE_CALL = re.compile(r"^[A-Za-z_]\w*\(\)$")
+
+
+def documented_names(sections: list[Section]) -> frozenset[str]:
+    """The names of the APIs a page documents in its definition lists (``tornado.web.RequestHandler.flush()``)."""
+    return frozenset(short_term(block.term) for section in sections for block in section.blocks if block.term)
+
+
+def _sibling(name: str, term: str, documented: frozenset[str]) -> str | None:
+    """ "Subclasses must override `get_app()`" under ``tornado.testing.AsyncHTTPTestCase``: the method of that
+    class (or of the class or module its entry belongs to) when the page documents it under that full name."""
+    if not documented or not _BARE_CALL.match(name):
+        return None
+    owner = term[:-2] if term.endswith("()") else term
+    parent = owner.rsplit(".", 1)[0] if "." in owner else None
+    for scope in (owner, parent):
+        if scope and f"{scope}.{name}" in documented:
+            return f"{scope}.{name}"
+    return None
 
 
 _PLAIN_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")

@@ -291,6 +291,9 @@ def _term_name(dt: etree._Element, text: str) -> str:
     """What a definition documents: the qualified name of a Sphinx object, else its signature's name,
     else the <dt> text."""
     ident = dt.get("id") or ""
+    parent = dt.getparent()
+    if ident.startswith("c.") and parent is not None and "c" in class_tokens(parent):
+        ident = ident[2:]  # Sphinx's C domain prefixes its ids: "c.Py_INCREF" documents Py_INCREF
     if _QUALIFIED_ID.match(ident):
         short = ident.rsplit(".", 1)[-1]
         at = text.find(short)
