@@ -409,3 +409,12 @@ def test_the_object_under_a_callables_entry_is_its_operand_not_the_callable():
     rules = rules_of(html)
     assert rules["The object must not be NULL."].title == "`Py_INCREF()`: The object must not be NULL."
     assert rules["It must be balanced by a decref."].title == "`Py_INCREF()` must be balanced by a decref."
+
+
+def test_the_kind_a_heading_quotes_a_name_for_is_named_in_the_rule():
+    # Python's "What's New in 2.5": "the statement" is the heading's 'with' statement; plural "statements" stays.
+    rules = rules_of(page("<h2>PEP 343: The \u2018with\u2019 statement</h2><p>The statement will always be enabled "
+                          "in Python 2.6.</p><p>The statements must be nested.</p>"))
+    assert rules["The statement will always be enabled in Python 2.6."].title == (
+        "The `with` statement will always be enabled in Python 2.6.")
+    assert rules["The statements must be nested."].title == "The statements must be nested."

@@ -167,6 +167,23 @@ def qualified_mention(text: str, subject: str) -> str:
     return text
 
 
+# "PEP 343: The 'with' statement" / "To enable the statement in Python 2.5, ...": the heading's quoted name says which.
+_QUOTED_KIND = re.compile(r"[`'\u2018\"\u201c](?P<name>[\w.-]{1,40})[`'\u2019\"\u201d]\s+(?P<kind>statement|keyword|expression"
+                          r"|operator|directive|decorator|command|option|setting|function|method|module|class|fixture"
+                          r"|hook|filter|tag|signal|field|attribute|variable|flag)\b", re.I)
+
+
+def heading_names_kind(text: str, heading: str | None) -> str:
+    """``text`` with its first "the statement" given the name the heading quotes for it ("the `with` statement")."""
+    match = _QUOTED_KIND.search(heading or "")
+    if match is None:
+        return text
+    name, kind = match.group("name"), match.group("kind").lower()
+    if f"`{name}`" in text:
+        return text
+    return re.sub(rf"\b([Tt]he) {kind}\b(?!s)", rf"\1 `{name}` {kind}", text, count=1)
+
+
 def without_preamble(text: str) -> str:
     """``Note that generator names are case sensitive.`` -> ``Generator names are case sensitive.``"""
     match = _PREAMBLE.match(text)

@@ -12,6 +12,7 @@ from rules_spider.analysis.cues import classify
 from rules_spider.analysis.examples import nearest_example
 from rules_spider.compose.clauses import (
     capitalised,
+    heading_names_kind,
     is_aside,
     is_deprecation,
     is_reason,
@@ -87,6 +88,8 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
         statement = f"{shown} changed"
     else:
         statement = rest
+    if not subject_is_code and unit.heading_path:
+        statement = heading_names_kind(statement, unit.heading_path[-1])
     if subject_is_code and subject:
         statement = term_for_anaphor(qualified_mention(statement, subject), subject,
                                      unit.term if unit.term_from == "definition" else None)
