@@ -384,21 +384,25 @@ def test_an_argument_named_after_a_declaration_names_the_declared_callable():
     assert rules["The flags argument must be zero."].subject == "Extracting Parameters"  # not one of its arguments
 
 
-def test_a_bare_method_quoted_under_a_class_entry_is_named_in_full_when_the_page_documents_it():
-    # pytest's reference: "context()" under MonkeyPatch.undo() is MonkeyPatch.context(), documented on the page.
+def test_code_a_sentence_opens_with_is_its_subject_else_the_entrys_api_is():
+    # pytest's reference: under MonkeyPatch.undo(), "Prefer to use context() instead." is said of undo(); a sentence
+    # opening with a bare method the page documents as MonkeyPatch.context() is about that, by its full name.
     html = page('<dl class="py class"><dt class="sig sig-object py" id="pkg.Patch"><span class="sig-name descname">'
                 'Patch</span></dt><dd><dl class="py method"><dt class="sig sig-object py" id="pkg.Patch.undo">'
                 '<span class="sig-name descname">undo</span>()</dt><dd><p>Prefer to use <code>context()</code> '
-                'instead.</p><p>Call <code>close()</code> when done.</p></dd></dl><dl class="py method">'
-                '<dt class="sig sig-object py" id="pkg.Patch.context"><span class="sig-name descname">context</span>'
-                '()</dt><dd><p>A context manager.</p></dd></dl></dd></dl>')
+                'instead.</p><p><code>context()</code> must be used in a with statement.</p><p><code>close()</code> '
+                'must be called when done.</p></dd></dl><dl class="py method"><dt class="sig sig-object py" '
+                'id="pkg.Patch.context"><span class="sig-name descname">context</span>()</dt><dd><p>A context '
+                'manager.</p></dd></dl></dd></dl>')
     extracted = extract_page(html, INFO.url)
     documented = documented_names(extracted.sections)
     rules = {u.text: compose_rule(u, 0.9, INFO, extracted.sections[u.section_index], extracted.text,
                                   documented=documented)
              for u in page_units(extracted.sections, INFO.url, extracted.title)}
-    assert rules["Prefer to use context() instead."].title == "Prefer to use `pkg.Patch.context()` instead."
-    assert rules["Call close() when done."].subject == "close()"  # not documented here: it stays as quoted
+    assert rules["Prefer to use context() instead."].title == "`pkg.Patch.undo()`: Prefer to use `context()` instead."
+    assert rules["context() must be used in a with statement."].title == (
+        "`pkg.Patch.context()` must be used in a with statement.")
+    assert rules["close() must be called when done."].subject == "close()"  # not documented here: as quoted
 
 
 def test_the_object_under_a_callables_entry_is_its_operand_not_the_callable():

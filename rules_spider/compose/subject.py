@@ -79,6 +79,10 @@ def choose_subject(unit: Unit, documented: frozenset[str] = frozenset()) -> tupl
         if (not named or deprecation or ANAPHORA.match(unit.text) or _anaphor_first(unit.marked)
                 or _bare(named[0]) == _bare(term) or _member_of(named[0], term)):
             return term, True  # a deprecation note names what replaces the term; the term is what it is about
+        if not _opens_with_code(unit.marked) and not _ANAPHOR_INSIDE.search(unit.marked):
+            # "Prefer to use `context()` instead." under undo(): said of the entry's API; but "override `prepare`,
+            # and this method ..." speaks of what it quotes.
+            return term, True
         return _sibling(named[0], term, documented) or named[0], True
     if named:
         return named[0], True
@@ -87,6 +91,14 @@ def choose_subject(unit: Unit, documented: frozenset[str] = frozenset()) -> tupl
         if _is_subject_heading(topic):
             return topic, False
     return None, False
+
+
+_CODE_OPENING = re.compile(r"^(?:(?:the|a|an|calling|using|setting|passing)\s+)?" + CODE_OPEN, re.I)
+
+
+def _opens_with_code(marked: str) -> bool:
+    """ "`flush()` must be called ...", "The `callback` argument ...": the quoted code is the sentence's subject."""
+    return bool(_CODE_OPENING.match(marked))
 
 
 _BARE_CALL = re.compile(r"^[A-Za-z_]\w*\(\)$")
