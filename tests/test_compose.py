@@ -422,3 +422,11 @@ def test_the_kind_a_heading_quotes_a_name_for_is_named_in_the_rule():
     assert rules["The statement will always be enabled in Python 2.6."].title == (
         "The `with` statement will always be enabled in Python 2.6.")
     assert rules["The statements must be nested."].title == "The statements must be nested."
+
+
+def test_a_special_method_is_not_given_the_documenting_class():
+    # Python's data model documents hooks as object.__hash__(); "implement `__hash__()`" means the user's class's.
+    rules = rules_of(sphinx_method("object.__hash__", "self", "<p>If a class defines mutable objects, it should not "
+                                   "implement <code>__hash__()</code>.</p>"))
+    assert rules["If a class defines mutable objects, it should not implement __hash__()."].title == (
+        "If a class defines mutable objects, it should not implement `__hash__()`.")

@@ -152,8 +152,8 @@ def qualified_mention(text: str, subject: str) -> str:
     """``text`` with its first short mention of a qualified code ``subject`` given in full: "Since `notify()`
     does not release the lock, ..." under ``threading.Condition.notify()`` names the class as well."""
     bare = subject.split("(", 1)[0]
-    if "." not in bare or bare in text:
-        return text
+    if "." not in bare or bare in text or bare.rsplit(".", 1)[-1].startswith("__"):
+        return text  # a special method ("inherits `__hash__()` from a parent class") is any class's, not the entry's
     for match in _BACKTICKED.finditer(text):
         quoted = match.group(1)
         short = quoted[:-2] if quoted.endswith("()") else quoted

@@ -112,8 +112,8 @@ def documented_names(sections: list[Section]) -> frozenset[str]:
 def _sibling(name: str, term: str, documented: frozenset[str]) -> str | None:
     """ "Subclasses must override `get_app()`" under ``tornado.testing.AsyncHTTPTestCase``: the method of that
     class (or of the class or module its entry belongs to) when the page documents it under that full name."""
-    if not documented or not _BARE_CALL.match(name):
-        return None
+    if not documented or not _BARE_CALL.match(name) or name.startswith("__"):
+        return None  # a special method ("the class defines `__getattr__()`") is any class's, not the entry's
     owner = term[:-2] if term.endswith("()") else term
     parent = owner.rsplit(".", 1)[0] if "." in owner else None
     for scope in (owner, parent):
