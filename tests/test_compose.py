@@ -430,3 +430,12 @@ def test_a_special_method_is_not_given_the_documenting_class():
                                    "implement <code>__hash__()</code>.</p>"))
     assert rules["If a class defines mutable objects, it should not implement __hash__()."].title == (
         "If a class defines mutable objects, it should not implement `__hash__()`.")
+
+
+def test_a_term_in_plain_words_is_a_topic_not_code():
+    # Python's data model: the <dt> "Code objects" names a kind of object, not an identifier to quote.
+    rules = rules_of(page("<dl><dt>Code objects</dt><dd><p>Other bits in <code>co_flags</code> are reserved for "
+                          "internal use.</p></dd></dl>"))
+    rule = rules["Other bits in co_flags are reserved for internal use."]
+    assert rule.title == "Other bits in `co_flags` are reserved for internal use."
+    assert rule.body.startswith("Code objects: ")

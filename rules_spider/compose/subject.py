@@ -78,11 +78,13 @@ def choose_subject(unit: Unit, documented: frozenset[str] = frozenset()) -> tupl
         deprecation = unit.admonition == "deprecated" or _DEPRECATION_NOTE.match(unit.text)
         if (not named or deprecation or ANAPHORA.match(unit.text) or _anaphor_first(unit.marked)
                 or _bare(named[0]) == _bare(term) or _member_of(named[0], term)):
-            return term, True  # a deprecation note names what replaces the term; the term is what it is about
+            # A deprecation note names what replaces the term; the term is what it is about. A term in plain
+            # words ("Code objects", a glossary's "abstract base class") is a topic, not code.
+            return term, not _PLAIN_WORDS.match(term)
         if not _opens_with_code(unit.marked) and not _ANAPHOR_INSIDE.search(unit.marked):
             # "Prefer to use `context()` instead." under undo(): said of the entry's API; but "override `prepare`,
             # and this method ..." speaks of what it quotes.
-            return term, True
+            return term, not _PLAIN_WORDS.match(term)
         return _sibling(named[0], term, documented) or named[0], True
     if named:
         return named[0], True
@@ -93,6 +95,7 @@ def choose_subject(unit: Unit, documented: frozenset[str] = frozenset()) -> tupl
     return None, False
 
 
+_PLAIN_WORDS = re.compile(r"^[A-Za-z][a-z]+(?:[ -][A-Za-z]?[a-z]+)+$")
 _CODE_OPENING = re.compile(r"^(?:(?:the|a|an|calling|using|setting|passing)\s+)?" + CODE_OPEN, re.I)
 
 
