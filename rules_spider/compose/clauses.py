@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rules_spider.compose.subject import ANAPHORA
+from rules_spider.compose.subject import ANAPHORA, is_special_method
 
 _VERSION_NOTE = re.compile(
     r"^(?P<label>new in|added in|changed in|deprecated since|deprecated in|removed in|version added|"
@@ -152,8 +152,8 @@ def qualified_mention(text: str, subject: str) -> str:
     """``text`` with its first short mention of a qualified code ``subject`` given in full: "Since `notify()`
     does not release the lock, ..." under ``threading.Condition.notify()`` names the class as well."""
     bare = subject.split("(", 1)[0]
-    if "." not in bare or bare in text or bare.rsplit(".", 1)[-1].startswith("__"):
-        return text  # a special method ("inherits `__hash__()` from a parent class") is any class's, not the entry's
+    if "." not in bare or bare in text or is_special_method(bare):
+        return text
     for match in _BACKTICKED.finditer(text):
         quoted = match.group(1)
         short = quoted[:-2] if quoted.endswith("()") else quoted

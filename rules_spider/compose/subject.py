@@ -107,6 +107,12 @@ def _opens_with_code(marked: str) -> bool:
 _BARE_CALL = re.compile(r"^[A-Za-z_]\w*\(\)$")
 
 
+def is_special_method(name: str) -> bool:
+    """ "`__hash__()`", "object.__del__()": a special method is any class's ("the class defines `__getattr__()`"),
+    never one class's to qualify it with."""
+    return name.rsplit(".", 1)[-1].startswith("__")
+
+
 def documented_names(sections: list[Section]) -> frozenset[str]:
     """The names of the APIs a page documents in its definition lists (``tornado.web.RequestHandler.flush()``)."""
     return frozenset(short_term(block.term) for section in sections for block in section.blocks if block.term)
@@ -115,8 +121,8 @@ def documented_names(sections: list[Section]) -> frozenset[str]:
 def _sibling(name: str, term: str, documented: frozenset[str]) -> str | None:
     """ "Subclasses must override `get_app()`" under ``tornado.testing.AsyncHTTPTestCase``: the method of that
     class (or of the class or module its entry belongs to) when the page documents it under that full name."""
-    if not documented or not _BARE_CALL.match(name) or name.startswith("__"):
-        return None  # a special method ("the class defines `__getattr__()`") is any class's, not the entry's
+    if not documented or not _BARE_CALL.match(name) or is_special_method(name):
+        return None
     owner = term[:-2] if term.endswith("()") else term
     parent = owner.rsplit(".", 1)[0] if "." in owner else None
     for scope in (owner, parent):
