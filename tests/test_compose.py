@@ -18,8 +18,10 @@ INFO = PageInfo(url="https://docs.example/p.html", source_name="Docs", technolog
 def rules_of(html: str) -> dict[str, object]:
     extracted = extract_page(html, INFO.url)
     out = {}
+    documented = documented_names(extracted.sections)  # as page_rules.page_to_rules passes it
     for unit in page_units(extracted.sections, INFO.url, extracted.title):
-        rule = compose_rule(unit, 0.9, INFO, extracted.sections[unit.section_index], extracted.text)
+        rule = compose_rule(unit, 0.9, INFO, extracted.sections[unit.section_index], extracted.text,
+                            documented=documented)
         assert normalise_text(rule.evidence) in normalise_text(extracted.text)  # verbatim, whatever the body says
         out[unit.text] = rule
     return out
@@ -394,11 +396,7 @@ def test_code_a_sentence_opens_with_is_its_subject_else_the_entrys_api_is():
                 'must be called when done.</p></dd></dl><dl class="py method"><dt class="sig sig-object py" '
                 'id="pkg.Patch.context"><span class="sig-name descname">context</span>()</dt><dd><p>A context '
                 'manager.</p></dd></dl></dd></dl>')
-    extracted = extract_page(html, INFO.url)
-    documented = documented_names(extracted.sections)
-    rules = {u.text: compose_rule(u, 0.9, INFO, extracted.sections[u.section_index], extracted.text,
-                                  documented=documented)
-             for u in page_units(extracted.sections, INFO.url, extracted.title)}
+    rules = rules_of(html)
     assert rules["Prefer to use context() instead."].title == "`pkg.Patch.undo()`: Prefer to use `context()` instead."
     assert rules["context() must be used in a with statement."].title == (
         "`pkg.Patch.context()` must be used in a with statement.")

@@ -32,7 +32,6 @@ from rules_spider.compose.clauses import (
 )
 from rules_spider.compose.subject import (
     choose_subject,
-    declared_owner,
     names_term_by_anaphor,
     opens_with_term_anaphor,
     term_for_anaphor,
@@ -58,11 +57,7 @@ def compose_rule(unit: Unit, probability: float, page: PageInfo, section: Sectio
                  generator: str = "extractive", documented: frozenset[str] = frozenset()) -> Rule:
     """The rule for ``unit`` (already selected by the rule model); ``documented`` holds the names of the APIs
     the page documents (``compose.subject.documented_names``)."""
-    subject, subject_is_code = choose_subject(unit, documented)
-    if not subject_is_code and unit.kind == "sentence":
-        owner = declared_owner(unit.text, section.blocks, unit.block_index)
-        if owner is not None:
-            subject, subject_is_code = owner, True
+    subject, subject_is_code = choose_subject(unit, section.blocks, documented)
     if subject is None:  # nothing on the page names it: the rule is about the documented project itself
         subject = page.source_name
     marked = backticked(unit.marked)

@@ -66,9 +66,21 @@ def _bare(name: str) -> str:
     return name.split("(", 1)[0].rsplit(".", 1)[-1].strip("`")
 
 
-def choose_subject(unit: Unit, documented: frozenset[str] = frozenset()) -> tuple[str | None, bool]:
-    """(subject, whether it is code) for a unit: what its rule must name. ``documented`` holds the names the
-    page documents (``documented_names``): a bare method quoted under a class's entry is named in full."""
+def choose_subject(unit: Unit, blocks: list[Block],
+                   documented: frozenset[str] = frozenset()) -> tuple[str | None, bool]:
+    """(subject, whether it is code) for a unit of a section with ``blocks``: what its rule must name.
+    ``documented`` holds the names the page documents (``documented_names``): a bare method quoted under a
+    class's entry is named in full. A sentence about an argument that names no code is about the callable
+    declared before it (``_declared_owner``)."""
+    subject, is_code = _named_subject(unit, documented)
+    if not is_code and unit.kind == "sentence":
+        owner = _declared_owner(unit.text, blocks, unit.block_index)
+        if owner is not None:
+            return owner, True
+    return subject, is_code
+
+
+def _named_subject(unit: Unit, documented: frozenset[str]) -> tuple[str | None, bool]:
     spans = [s.strip() for s in code_spans(unit.marked)]
     named = [s for s in spans if 1 < len(s) <= MAX_SUBJECT_CHARS and not _LITERAL.match(s) and not _VALUE_TERM.match(s)]
     term = short_term(unit.term) if unit.term else None
@@ -204,7 +216,7 @@ _PARAMETER_NAME = re.compile(r"([A-Za-z_]\w*)\s*(?:=[^,]*)?$")
 _DECLARATION_LINES = 3
 
 
-def declared_owner(text: str, blocks: list[Block], block_index: int) -> str | None:
+def _declared_owner(text: str, blocks: list[Block], block_index: int) -> str | None:
     """The callable whose argument ``text`` speaks of, from the declaration in the code block nearest before it,
     when the sentence names no API itself: ``PyArg_ParseTuple()`` for "The arg argument must be a tuple ..."."""
     match = _ARGUMENT_OPENING.match(text)
