@@ -11,6 +11,8 @@ plausible units. Prints, per evaluated set, average precision and precision/reca
 threshold of the word model, of the encoder's score ("rerank") and of their mean ("blend"). Held-out scores
 are saved after each set (``--scores``), so a run may be split over several calls. Needs the ``local-llm`` extra
 (torch, transformers) and the Debian documentation packages of the corpus. About 11-17 minutes a set on 2 cores.
+The blended scores' threshold and per-set figures are written to ``rules_spider/reranker/evaluation.json``,
+where ``rules-spider-corpus train-reranker`` takes them for a reranker of the same base model and recipe.
 """
 
 from __future__ import annotations
@@ -25,78 +27,28 @@ import numpy as np
 from sklearn.metrics import average_precision_score
 
 from rules_spider.corpus.labels import iter_label_files, read_labels
-from rules_spider.corpus.rebuild import LabeledUnit, rebuild
-from rules_spider.extraction.inline import CODE_CLOSE, CODE_OPEN
+from rules_spider.corpus.rebuild import rebuild
+from rules_spider.reranker.blend import PLAUSIBLE_FROM, blended
+from rules_spider.reranker.text import encoder_text
+from rules_spider.reranker.train import EVALUATION_FILE, WORD_C, weights_sha256
 from rules_spider.rulemodel.train_corpus import corpus_matrix
 from rules_spider.rulemodel.training import best_threshold, leave_one_set_out_at
-
-WORD_C = 3.0
-BATCH, MAX_TOKENS, LEARNING_RATE = 16, 96, 5e-5
-
-
-def encoder_input(labeled: LabeledUnit) -> str:
-    """What the encoder reads: page kind, the two innermost headings, the documented term, the unit."""
-    unit = labeled.unit
-    text = unit.marked.replace(CODE_OPEN, "`").replace(CODE_CLOSE, "`")
-    return f"{unit.page_kind} | {' > '.join(unit.heading_path[-2:])} | {unit.term or ''} | {text}"
 
 
 def fine_tuned_scores(base: Path, texts: list[str], y: np.ndarray, train: np.ndarray, test: np.ndarray,
                       epochs: int) -> np.ndarray:
-    """P(guidance) of ``texts[test]`` from the encoder (mean-pooled, one logistic unit) fine-tuned on ``train``."""
-    import torch
-    from transformers import AutoModel, AutoTokenizer
+    """P(guidance) of ``texts[test]`` from the encoder reranker fine-tuned on ``texts[train]``."""
+    from rules_spider.reranker.estimator import EncoderReranker
 
-    torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(base)
-
-    class Scorer(torch.nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.encoder = AutoModel.from_pretrained(base)
-            self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
-
-        def forward(self, batch: dict) -> torch.Tensor:
-            hidden = self.encoder(**batch).last_hidden_state
-            mask = batch["attention_mask"].unsqueeze(-1).float()
-            return self.head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
-
-    def batches(rows: np.ndarray, size: int):
-        for start in range(0, len(rows), size):
-            chunk = rows[start:start + size]
-            yield chunk, tokenizer([texts[i] for i in chunk], padding=True, truncation=True,
-                                   max_length=MAX_TOKENS, return_tensors="pt")
-
-    model = Scorer()
-    optimiser = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=0.01)
-    positives = int(y[train].sum())
-    loss_of = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor((len(train) - positives) / positives))
-    steps = epochs * ((len(train) + BATCH - 1) // BATCH)
-    schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda k: min(1.0, (k + 1) / (0.1 * steps)) * max(0.0, (steps - k) / steps))
-    rng = np.random.default_rng(0)
-    model.train()
-    for _ in range(epochs):
-        for chunk, batch in batches(train[rng.permutation(len(train))], BATCH):
-            loss_of(model(batch), torch.tensor(y[chunk], dtype=torch.float32)).backward()
-            optimiser.step()
-            schedule.step()
-            optimiser.zero_grad()
-    model.eval()
-    out = np.zeros(len(test))
-    with torch.no_grad():
-        for offset, (_, batch) in zip(range(0, len(test), 64), batches(test, 64)):
-            out[offset:offset + 64] = torch.sigmoid(model(batch)).numpy()
-    return out
+    model = EncoderReranker(base=base, epochs=epochs).fit([texts[i] for i in train], y[train])
+    return model.predict_proba([texts[i] for i in test])[:, 1]
 
 
 def report(y: np.ndarray, groups: np.ndarray, word: np.ndarray, encoder: np.ndarray, start: float,
            sets: list[str]) -> dict:
-    plausible = word >= start
-    scored = np.nan_to_num(encoder)
     variants = {"word": word,
-                "rerank": np.where(plausible, start + (1 - start) * scored, word),
-                "blend": np.where(plausible, (word + scored) / 2, word)}
+                "rerank": np.where(word >= start, start + (1 - start) * np.nan_to_num(encoder), word),
+                "blend": blended(word, encoder, start)}
     evaluated = np.isin(groups, sets)
     out: dict = {}
     for name, score in variants.items():
@@ -122,10 +74,11 @@ def main() -> int:
     parser.add_argument("--base", type=Path, required=True)
     parser.add_argument("--labels", type=Path, default=Path("data/labels"))
     parser.add_argument("--sets", default="", help="comma-separated sets to hold out (default: all)")
-    parser.add_argument("--from", dest="start", type=float, default=0.15)
+    parser.add_argument("--from", dest="start", type=float, default=PLAUSIBLE_FROM)
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--scores", type=Path, default=Path("bench/results/rerank_scores.npy"))
-    parser.add_argument("--out", type=Path, default=Path("bench/results/rerank_loso.json"))
+    parser.add_argument("--out", type=Path, default=EVALUATION_FILE,
+                        help="the evaluation (default: the package's, which train-reranker reads)")
     parser.add_argument("--report", action="store_true", help="fine-tune nothing: report the saved scores")
     args = parser.parse_args()
     built = rebuild([r for p in iter_label_files(args.labels) for r in read_labels(p)])
@@ -136,7 +89,7 @@ def main() -> int:
     y, groups = matrix.labels, matrix.groups
     _, _, word = leave_one_set_out_at(matrix.counts, y, groups, None, WORD_C)
     encoder = np.load(args.scores) if args.scores.is_file() else np.full(len(y), np.nan)
-    texts = [encoder_input(u) for u in built.units]
+    texts = [encoder_text(u.unit) for u in built.units]
     plausible = word >= args.start
     for name in [] if args.report else (args.sets.split(",") if args.sets else sorted(set(groups))):
         began = time.monotonic()
@@ -148,7 +101,9 @@ def main() -> int:
         print(f"{name}: fine-tuned on {len(train)} units, rescored {len(test)} in {time.monotonic() - began:.0f} s",
               flush=True)
     done = sorted(s for s in set(groups) if not np.isnan(encoder[(groups == s) & plausible]).any())
-    result = {"base": str(args.base), "from": args.start, "epochs": args.epochs, "word_C": WORD_C, "sets": done,
+    result = {"base": str(args.base), "base_sha256": weights_sha256(args.base),
+              "training_data_hash": matrix.data_hash, "from": args.start, "epochs": args.epochs, "word_C": WORD_C,
+              "sets": done,
               "plausible_units": int(plausible.sum()), "guidance_kept": round(float(y[plausible].sum() / y.sum()), 3),
               **report(y, groups, word, encoder, args.start, done)}
     args.out.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")

@@ -17,6 +17,7 @@ from rules_spider.compose.subject import documented_names
 from rules_spider.extraction import extract_page
 from rules_spider.ids import content_hash
 from rules_spider.items import DocPage, Rule
+from rules_spider.reranker.loading import current_reranker
 from rules_spider.rulemodel.loading import current_rule_model
 from rules_spider.units import page_units
 from rules_spider.units.scored import ScoredUnit
@@ -40,7 +41,6 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
         result.counts["rules/skipped/not_english"] += 1  # the model learned English documentation
         return result
     model = current_rule_model(selection.state_dir)
-    result.model_version = model.card.model_version
     keywords, section_keywords = page_keywords(
         DocPage(url=page.url, source_name=page.source_name, technology=page.technology,
                 sections=list(extracted.sections), text=extracted.text), TOP_KEYWORDS)
@@ -53,7 +53,15 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
         result.counts[f"rules/skipped/page_kind/{units[0].page_kind}"] += 1
         return result
     probabilities = model.model.proba_from_counts(model.model.counts(units))
-    threshold = model.threshold if selection.threshold is None else selection.threshold
+    model_version, default_threshold = model.card.model_version, model.threshold
+    if selection.reranker is not None:
+        reranker = current_reranker(selection.reranker)
+        probabilities, read = reranker.rescore(units, probabilities)
+        result.counts["units/reranked"] += read
+        model_version = f"{model_version}+{reranker.card.reranker_version}"
+        default_threshold = reranker.card.threshold
+    result.model_version = model_version
+    threshold = default_threshold if selection.threshold is None else selection.threshold
     chosen = sorted((i for i, p in enumerate(probabilities) if p >= threshold), key=lambda i: (-probabilities[i], i))
     if len(chosen) > selection.max_rules:
         result.counts["rules/dropped/over_page_bound"] += len(chosen) - selection.max_rules
@@ -77,7 +85,7 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
         if rule.id in seen:
             continue
         seen.add(rule.id)
-        rule.quality_model = model.card.model_version
+        rule.quality_model = model_version
         rule.unit = unit_context(unit, page.url)
         rule.keywords = rule_keywords(rule.evidence, [rule.subject] if rule.subject else [],
                                       [*section_keywords.get(unit.section_index, []), *keywords], MAX_RULE_KEYWORDS)

@@ -33,6 +33,7 @@ class Selection:
     candidate_threshold: float = defaults.RULES_LLM_CANDIDATE_THRESHOLD
     # Pages of these kinds (units.page_kind) yield no rules.
     skip_page_kinds: frozenset[str] = frozenset(defaults.RULES_SKIP_PAGE_KINDS)
+    reranker: Path | None = None  # a reranker folder (rules_spider.reranker), or None
 
 
 @dataclass(slots=True)
@@ -59,10 +60,16 @@ def run(html: str | bytes, page: PageInfo, selection: Selection) -> PageResult:
     return page_to_rules(html, page, selection)
 
 
-def model_summary(state_dir: Path | None) -> tuple[str, float, str]:
-    """(version, threshold, where from) of the rule model a worker will use; loading it here makes a
-    missing or unusable model stop the crawl at its start."""
+def model_summary(state_dir: Path | None, reranker: Path | None = None) -> tuple[str, float, str]:
+    """(version, threshold, where from) of the rule model (and reranker) a worker will use; loading them
+    here makes a missing or unusable one stop the crawl at its start."""
     from rules_spider.rulemodel.loading import current_rule_model
 
     model = current_rule_model(state_dir)
-    return model.card.model_version, model.threshold, str(model.path)
+    if reranker is None:
+        return model.card.model_version, model.threshold, str(model.path)
+    from rules_spider.reranker.loading import current_reranker
+
+    loaded = current_reranker(reranker)
+    return (f"{model.card.model_version}+{loaded.card.reranker_version}", loaded.card.threshold,
+            f"{model.path} and {loaded.path}")

@@ -115,6 +115,11 @@ RULES_RULE_THRESHOLD: float | None = None
 # Use the rule model retrained in RULES_STATE_DIR (scrapy feedback --retrain) when there is one;
 # False: always the model shipped in the package.
 RULES_USE_LEARNED_MODEL = True
+# A reranker folder made by `rules-spider-corpus train-reranker` (needs the local-llm extra): a fine-tuned
+# sentence encoder rescores the units the rule model finds plausible, and the mean of both probabilities
+# selects rules at the reranker's own threshold (RULES_RULE_THRESHOLD, when set, applies to that mean).
+# Empty: off.
+RULES_RERANKER = ""
 
 # --- Feedback and the learned quality model (rules_spider.learning) ------
 RULES_FEEDBACK_WINDOW_HOURS = 168

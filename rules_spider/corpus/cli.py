@@ -5,6 +5,8 @@
     rules-spider-corpus agreement A.jsonl B.jsonl
     rules-spider-corpus stats
     rules-spider-corpus train [--out DIR]       fit, evaluate leave-one-set-out, save (default: the package)
+    rules-spider-corpus train-reranker --base DIR --out DIR [--epochs 2] [--threshold P]
+                                                fine-tune an encoder on the plausible units (local-llm extra)
 """
 
 from __future__ import annotations
@@ -86,6 +88,12 @@ def _train(args: argparse.Namespace) -> int:
     return train_from_corpus(args.labels, args.out)
 
 
+def _train_reranker(args: argparse.Namespace) -> int:
+    from rules_spider.reranker.train import train_reranker
+
+    return train_reranker(args.labels, args.base, args.out, epochs=args.epochs, threshold=args.threshold)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="rules-spider-corpus", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -105,6 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("train")
     p.add_argument("--out", type=Path, default=None, help="folder for the model (default: the package's shipped/)")
     p.set_defaults(run=_train)
+    p = sub.add_parser("train-reranker", help="fine-tune a sentence encoder to rescore plausible units "
+                                              "(needs the local-llm extra)")
+    p.add_argument("--base", type=Path, required=True, help="folder of a BERT-style Hugging Face encoder")
+    p.add_argument("--out", type=Path, required=True, help="folder to write the reranker to (RULES_RERANKER)")
+    p.add_argument("--epochs", type=int, default=2)
+    p.add_argument("--threshold", type=float, default=None,
+                   help="blended probability a unit needs (default: the evaluation's, when it measured this base)")
+    p.set_defaults(run=_train_reranker)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     return int(args.run(args))

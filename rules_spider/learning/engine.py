@@ -188,9 +188,14 @@ class SelfImprovingEngine:
 
     @property
     def threshold(self) -> float | None:
-        """The score a rule must keep: the configured rule threshold, else the model's."""
+        """The score a rule must keep: the configured rule threshold, else the reranker's when one
+        selects the rules (their scores are then its blended probabilities), else the model's."""
         if self.config.rule_threshold is not None:
             return self.config.rule_threshold
+        if self.config.reranker is not None:
+            from rules_spider.reranker.card import read_card
+
+            return read_card(self.config.reranker).threshold
         model, _ = self.usable_model()
         return model.threshold if model is not None else None
 

@@ -49,6 +49,7 @@ class PageRulesPipeline:
             keep_units=config.generator != "extractive",
             candidate_threshold=config.llm_candidate_threshold,
             skip_page_kinds=frozenset(config.skip_page_kinds),
+            reranker=config.reranker,
         )
         # content hash -> (URL, source) of the page kept for that content so far
         self._kept: dict[str, tuple[str, str]] = {}
@@ -61,7 +62,8 @@ class PageRulesPipeline:
     async def open_spider(self) -> None:
         # A worker loads the model now, so a missing or unusable one stops the crawl at its start, not
         # per page; the crawl process itself never loads it (nor scikit-learn).
-        version, threshold, path = await self.pool.run(model_summary, self.selection.state_dir)
+        version, threshold, path = await self.pool.run(model_summary, self.selection.state_dir,
+                                                     self.selection.reranker)
         self.stats.set_value("rules/quality_model", version)
         chosen = threshold if self.selection.threshold is None else self.selection.threshold
         logger.info("Selecting rules with rule model %s (threshold %.3f) from %s", version, chosen, path)
