@@ -16,6 +16,7 @@ from rules_spider.compose import PageInfo, compose_rule
 from rules_spider.compose.subject import documented_names
 from rules_spider.extraction import extract_page
 from rules_spider.ids import content_hash
+from rules_spider.generation.llm_cache import LlmCache
 from rules_spider.items import DocPage, Rule
 from rules_spider.reranker.loading import current_reranker
 from rules_spider.rulemodel.loading import current_rule_model
@@ -56,8 +57,9 @@ def page_to_rules(html: str | bytes, page: PageInfo, selection: Selection, encod
     model_version, default_threshold = model.card.model_version, model.threshold
     if selection.reranker is not None:
         reranker = current_reranker(selection.reranker)
-        probabilities, read = reranker.rescore(units, probabilities)
-        result.counts["units/reranked"] += read
+        cache = LlmCache(selection.reranker_cache) if selection.reranker_cache is not None else None
+        probabilities, read, from_cache = reranker.rescore(units, probabilities, cache)
+        result.counts["units/reranked_from_cache" if from_cache else "units/reranked"] += read
         model_version = f"{model_version}+{reranker.card.reranker_version}"
         default_threshold = reranker.card.threshold
     result.model_version = model_version

@@ -34,6 +34,7 @@ class Selection:
     # Pages of these kinds (units.page_kind) yield no rules.
     skip_page_kinds: frozenset[str] = frozenset(defaults.RULES_SKIP_PAGE_KINDS)
     reranker: Path | None = None  # a reranker folder (rules_spider.reranker), or None
+    reranker_cache: Path | None = None  # where the reranker's scores of a page are kept for re-runs
 
 
 @dataclass(slots=True)

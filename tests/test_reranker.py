@@ -174,6 +174,20 @@ def test_rules_are_selected_by_the_mean_of_both_scores_at_the_rerankers_threshol
     assert len(overridden.rules) > len(word.rules)
 
 
+def test_a_pages_scores_are_kept_for_the_next_run_of_the_same_reranker(tmp_path: Path, fitted: EncoderReranker,
+                                                                         tiny_bert: Path):
+    folder, cache = tmp_path / "reranker", tmp_path / "cache"
+    save_reranker(fitted, folder, **card_fields(threshold=0.3))
+    selection = Selection(reranker=folder, reranker_cache=cache)
+    first, again = page_to_rules(PAGE, INFO, selection), page_to_rules(PAGE, INFO, selection)
+    assert first.counts["units/reranked"] > 0 and "units/reranked_from_cache" not in first.counts
+    assert again.counts["units/reranked_from_cache"] == first.counts["units/reranked"]
+    assert "units/reranked" not in again.counts and again.rules == first.rules
+    retrained = EncoderReranker(base=tiny_bert, epochs=1, batch_size=4).fit(TEXTS, LABELS)
+    save_reranker(retrained, folder, **card_fields(threshold=0.3))
+    assert page_to_rules(PAGE, INFO, selection).counts["units/reranked"] == first.counts["units/reranked"]
+
+
 def test_a_missing_extra_names_it(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(loading, "_cache", {})
     monkeypatch.setitem(sys.modules, "torch", None)

@@ -26,6 +26,8 @@ from rules_spider.workers import page_pool
 
 logger = logging.getLogger(__name__)
 
+RERANKER_CACHE_DIR = "reranker_cache"
+
 
 def canonical_order(url: str) -> tuple[int, str]:
     """Which of several URLs of the same content is kept: the shortest, then the first alphabetically."""
@@ -50,6 +52,7 @@ class PageRulesPipeline:
             candidate_threshold=config.llm_candidate_threshold,
             skip_page_kinds=frozenset(config.skip_page_kinds),
             reranker=config.reranker,
+            reranker_cache=config.state_dir / RERANKER_CACHE_DIR if config.reranker else None,
         )
         # content hash -> (URL, source) of the page kept for that content so far
         self._kept: dict[str, tuple[str, str]] = {}

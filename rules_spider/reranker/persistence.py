@@ -14,6 +14,7 @@ import numpy as np
 import torch
 import transformers
 
+from rules_spider.generation.llm_cache import LlmCache, cache_key
 from rules_spider.reranker.blend import blended, plausible
 from rules_spider.reranker.card import CARD_FILE, RerankerCard, RerankerError, read_card
 from rules_spider.reranker.estimator import EncoderReranker
@@ -27,13 +28,27 @@ class LoadedReranker:
     card: RerankerCard
     path: Path
 
-    def rescore(self, units: list[Unit], word: np.ndarray) -> tuple[np.ndarray, int]:
-        """The blended probabilities of ``units`` given the rule model's ``word``, and how many the encoder read."""
+    def rescore(self, units: list[Unit], word: np.ndarray,
+                cache: LlmCache | None = None) -> tuple[np.ndarray, int, bool]:
+        """The blended probabilities of ``units`` given the rule model's ``word``, how many units the encoder
+        rescored, and whether their scores came from ``cache`` (keyed by this reranker and those units' texts,
+        so an unchanged page costs no encoder time on a re-run)."""
         rows = plausible(word, self.card.plausible_from)
         encoder = np.zeros(len(units))
-        if len(rows):
-            encoder[rows] = self.model.predict_proba([encoder_text(units[i]) for i in rows])[:, 1]
-        return blended(word, encoder, self.card.plausible_from), len(rows)
+        if not len(rows):
+            return word, 0, False
+        texts = [encoder_text(units[i]) for i in rows]
+        key = cache_key("reranker", self.card.reranker_version, str(len(texts)),
+                        hashlib.sha256("\n".join(texts).encode()).hexdigest())
+        cached = cache.get(key) if cache is not None else None
+        hit = cached is not None and len(cached.get("scores", ())) == len(texts)
+        if hit:
+            encoder[rows] = cached["scores"]  # type: ignore[index]
+        else:
+            encoder[rows] = self.model.predict_proba(texts)[:, 1]
+            if cache is not None:
+                cache.put(key, {"scores": encoder[rows].tolist()})
+        return blended(word, encoder, self.card.plausible_from), len(rows), hit
 
 
 def _file_hashes(folder: Path) -> dict[str, str]:
