@@ -13,6 +13,7 @@ documentation packages named in rules_spider/corpus/docsets.py.
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import re
 import sys
@@ -30,6 +31,7 @@ from rules_spider.generation.extractive import ExtractiveGenerator
 from rules_spider.ids import normalise_text
 from rules_spider.items import DocPage
 from rules_spider.page_rules import Selection, page_to_rules
+from rules_spider.reranker.train import EVALUATION_FILE
 from rules_spider.rulemodel.train_corpus import corpus_matrix
 from rules_spider.rulemodel.training import leave_one_set_out, mean_of
 from rules_spider.settings import RULES_SKIP_PAGE_KINDS
@@ -110,8 +112,9 @@ def main() -> int:
     crawl = np.asarray([int(s >= thresholds[g] and not k) for s, g, k in zip(held_out, matrix.groups, skipped)])
     cue = cue_extractor_selects(units)
     grep = np.asarray([int(bool(_GREP.search(u.unit.text))) for u in units])
+    reranked = json.loads(EVALUATION_FILE.read_text(encoding="utf-8"))["blend"]["sets"] if EVALUATION_FILE.is_file() else {}
     print(f"{'held-out set':12s} {'units':>6s} {'pos':>5s} | {'model P':>7s} {'R':>6s} | {'crawl P':>7s} {'R':>6s} | "
-          f"{'cue P':>6s} {'R':>6s} | {'grep P':>6s} {'R':>6s}")
+          f"{'cue P':>6s} {'R':>6s} | {'grep P':>6s} {'R':>6s} | {'rerank P':>8s} {'R':>6s}")
     sums: dict[str, list[float | None]] = defaultdict(list)
     for row in rows:
         mask = matrix.groups == row.name
@@ -119,14 +122,20 @@ def main() -> int:
         crawl_p, crawl_r = _pr(y, crawl[mask])
         cue_p, cue_r = _pr(y, cue[mask])
         grep_p, grep_r = _pr(y, grep[mask])
+        rerank_p, rerank_r = (reranked[row.name]["precision"], reranked[row.name]["recall"]) if row.name in reranked \
+            else (None, None)
         for key, value in (("mp", row.precision), ("mr", row.recall), ("sp", crawl_p), ("sr", crawl_r),
                            ("cp", cue_p), ("cr", cue_r),
-                           ("gp", grep_p), ("gr", grep_r)):
+                           ("gp", grep_p), ("gr", grep_r), ("rp", rerank_p), ("rr", rerank_r)):
             sums[key].append(value)
         print(f"{row.name:12s} {row.units:6d} {row.positives:5d} | {_f(row.precision)} {_f(row.recall)} | "
-              f" {_f(crawl_p)} {_f(crawl_r)} | {_f(cue_p)} {_f(cue_r)} | {_f(grep_p)} {_f(grep_r)}")
+              f" {_f(crawl_p)} {_f(crawl_r)} | {_f(cue_p)} {_f(cue_r)} | {_f(grep_p)} {_f(grep_r)} | "
+              f"  {_f(rerank_p)} {_f(rerank_r)}")
     print(f"{'mean':12s} {'':6s} {'':5s} | " + " | ".join(
-        f"{_f(mean_of(sums[a]))} {_f(mean_of(sums[b]))}" for a, b in (("mp", "mr"), ("sp", "sr"), ("cp", "cr"), ("gp", "gr"))))
+        f"{_f(mean_of(sums[a]))} {_f(mean_of(sums[b]))}"
+        for a, b in (("mp", "mr"), ("sp", "sr"), ("cp", "cr"), ("gp", "gr"), ("rp", "rr"))))
+    print("rerank: the opt-in reranker's held-out figures (RULES_RERANKER; read from rules_spider/reranker/"
+          "evaluation.json, made by bench/rerank_experiment.py; pooled threshold, not nested)")
     print(f"crawl: the model's selection with RULES_SKIP_PAGE_KINDS={RULES_SKIP_PAGE_KINDS} (pages of those kinds "
           "yield no rules)")
     rng = random.Random(0)

@@ -18,6 +18,7 @@ import pytest
 import torch
 import transformers
 from pytest_twisted import ensureDeferred
+from scrapy.settings import Settings
 from tokenizers import Tokenizer, models, pre_tokenizers, trainers
 
 from rules_spider.compose import PageInfo
@@ -25,6 +26,7 @@ from rules_spider.corpus import rebuild as rebuild_module
 from rules_spider.corpus.cli import main as corpus_main
 from rules_spider.corpus.labels import LabelRecord, write_labels
 from rules_spider.corpus.provenance import installed_page_units
+from rules_spider.learning.engine import SelfImprovingEngine
 from rules_spider.page_rules import Selection, page_to_rules
 from rules_spider.reranker import loading
 from rules_spider.reranker.blend import PLAUSIBLE_FROM
@@ -186,6 +188,17 @@ def test_a_pages_scores_are_kept_for_the_next_run_of_the_same_reranker(tmp_path:
     retrained = EncoderReranker(base=tiny_bert, epochs=1, batch_size=4).fit(TEXTS, LABELS)
     save_reranker(retrained, folder, **card_fields(threshold=0.3))
     assert page_to_rules(PAGE, INFO, selection).counts["units/reranked"] == first.counts["units/reranked"]
+
+
+def test_feedback_keeps_rules_at_the_rerankers_threshold_unless_one_is_set(tmp_path: Path, fitted: EncoderReranker):
+    folder = tmp_path / "reranker"
+    save_reranker(fitted, folder, **card_fields(threshold=0.61))
+    settings = Settings({"RULES_STATE_DIR": str(tmp_path / "state"), "RULES_RERANKER": str(folder)})
+    with SelfImprovingEngine.from_settings(settings) as engine:
+        assert engine.threshold == 0.61
+    settings.set("RULES_RULE_THRESHOLD", "0.45")
+    with SelfImprovingEngine.from_settings(settings) as engine:
+        assert engine.threshold == 0.45
 
 
 def test_a_missing_extra_names_it(tmp_path: Path, monkeypatch):

@@ -77,6 +77,8 @@ class EngineConfig(BaseModel):
     user_label_weight: float = Field(gt=0)
     # Score a rule must keep after its feedback adjustment; None: the rule model's threshold.
     rule_threshold: float | None = Field(default=None, ge=0, le=1)
+    # A reranker folder (RULES_RERANKER): rules' scores are then its blended probabilities, kept at its threshold.
+    reranker: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,7 @@ class SelfImprovingEngine:
         *,
         min_user_labels: int = defaults.RULES_MIN_USER_LABELS,
         user_label_weight: float = defaults.RULES_USER_LABEL_WEIGHT,
+        reranker: str | Path | None = defaults.RULES_RERANKER or None,
     ) -> None:
         """``state_dir`` defaults to that of the default settings (``<RULES_OUTPUT_DIR>/state``)."""
         self.config = EngineConfig(
@@ -110,6 +113,7 @@ class SelfImprovingEngine:
             model_update_interval_hours=model_update_interval_hours,
             min_user_labels=min_user_labels,
             user_label_weight=user_label_weight,
+            reranker=Path(reranker) if reranker else None,
         )
         self.state_dir = Path(state_dir) if state_dir else RulesConfig.from_settings().state_dir
         self.store = FeedbackStore(self.state_dir)
@@ -127,6 +131,7 @@ class SelfImprovingEngine:
             state_dir=config.state_dir,
             min_user_labels=config.min_user_labels,
             user_label_weight=config.user_label_weight,
+            reranker=config.reranker,
             **kwargs,
         )
 
