@@ -204,7 +204,7 @@ def test_feedback_keeps_rules_at_the_rerankers_threshold_unless_one_is_set(tmp_p
 def test_a_missing_extra_names_it(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(loading, "_cache", {})
     monkeypatch.setitem(sys.modules, "torch", None)
-    with pytest.raises(loading.MissingRerankerExtraError, match=r"local-llm extra: pip install torch"):
+    with pytest.raises(loading.MissingRerankerExtraError, match=r"local-llm extra: pip install 'rules-spider\[local-llm\]', and torch"):
         loading.current_reranker(tmp_path)
 
 

@@ -37,7 +37,8 @@ def current_reranker(folder: Path) -> LoadedReranker:
         from rules_spider.reranker.persistence import load_reranker
     except ImportError as exc:
         raise MissingRerankerExtraError(
-            f"RULES_RERANKER needs the {EXTRA} extra: pip install torch 'rules-spider[{EXTRA}]' ({exc})") from exc
+            f"RULES_RERANKER needs the {EXTRA} extra: pip install 'rules-spider[{EXTRA}]', and torch (its CPU "
+            f"wheel: pip install torch --index-url https://download.pytorch.org/whl/cpu) ({exc})") from exc
     torch.set_num_threads(1)
     loaded = load_reranker(folder)
     _cache[folder] = (mtime, loaded)
