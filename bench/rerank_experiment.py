@@ -1,7 +1,7 @@
 """Does a sentence encoder, fine-tuned on the corpus, rescore the word model's plausible units better?
 
     .venv/bin/python bench/rerank_experiment.py --base DIR [--sets celery,click] [--from 0.15] [--epochs 2]
-                                                [--scores bench/results/rerank_scores.npy] [--report]
+                                                [--scores data/rerank_heldout_scores.npy] [--report]
 
 Leave-one-documentation-set-out, as the shipped model's figures are made: the word model (C 3) scores every
 unit of a held-out set from the other sets; a BERT-style encoder (``--base``: a Hugging Face model folder, e.g.
@@ -76,7 +76,7 @@ def main() -> int:
     parser.add_argument("--sets", default="", help="comma-separated sets to hold out (default: all)")
     parser.add_argument("--from", dest="start", type=float, default=PLAUSIBLE_FROM)
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--scores", type=Path, default=Path("bench/results/rerank_scores.npy"))
+    parser.add_argument("--scores", type=Path, default=Path("data/rerank_heldout_scores.npy"))
     parser.add_argument("--out", type=Path, default=EVALUATION_FILE,
                         help="the evaluation (default: the package's, which train-reranker reads)")
     parser.add_argument("--report", action="store_true", help="fine-tune nothing: report the saved scores")

@@ -112,7 +112,7 @@ class RulesConfig(BaseModel):
             rule_threshold=_optional_float(values.get("RULES_RULE_THRESHOLD")),
             skip_page_kinds=tuple(k.strip() for k in values.getlist("RULES_SKIP_PAGE_KINDS") if k.strip()),
             use_learned_model=values.getbool("RULES_USE_LEARNED_MODEL"),
-            reranker=Path(values.get("RULES_RERANKER")) if values.get("RULES_RERANKER") else None,
+            reranker=Path(values.get("RULES_RERANKER")).expanduser() if values.get("RULES_RERANKER") else None,
             feedback_window_hours=values.getfloat("RULES_FEEDBACK_WINDOW_HOURS"),
             min_feedback_signals=values.getint("RULES_MIN_FEEDBACK_SIGNALS"),
             min_user_labels=values.getint("RULES_MIN_USER_LABELS"),
